@@ -1,0 +1,1 @@
+"""Clients for API Particulier and API Impôt particulier (pure Python: ``requests`` only)."""
