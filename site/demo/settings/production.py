@@ -1,0 +1,95 @@
+"""Production profile: everything secret or site-specific comes from the environment.
+
+Required: SECRET_KEY, DATABASE_URL (PostgreSQL), ALLOWED_HOSTS (comma-separated).
+Recommended: REDIS_URL (shared cache and upstream budget), PASSFAMILLE_CREDENTIALS (JSON of the
+credential profiles), PASSFAMILLE_ENCRYPTION_KEYS (comma-separated Fernet keys, newest first),
+PASSFAMILLE_HMAC_KEY, EMAIL_URL-style settings below.
+"""
+
+import json
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DEFAULT_FROM_EMAIL
+
+_DEFAULT_SECRETS = {"", "demo-only-insecure-key-never-use-in-production", "change-me"}
+
+
+def _env(name, default=None, *, required=False):
+    value = os.environ.get(name, default)
+    if required and not value:
+        raise ImproperlyConfigured(f"The environment variable {name} is required in production.")
+    return value
+
+
+DEBUG = _env("DEBUG", "false").lower() in ("1", "true", "yes")
+if DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off in production (unset DEBUG).")
+
+SECRET_KEY = _env("SECRET_KEY", required=True)
+if SECRET_KEY in _DEFAULT_SECRETS or len(SECRET_KEY) < 40:
+    raise ImproperlyConfigured("SECRET_KEY is a default or too short: generate a long random one.")
+
+ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS", required=True).split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")]
+WAGTAILADMIN_BASE_URL = _env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+
+DATABASES = {"default": dj_database_url.parse(_env("DATABASE_URL", required=True), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
+
+if _env("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _env("REDIS_URL"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "passfamille"],
+    }
+}
+
+WAGTAIL_PASSFAMILLE_CREDENTIALS = json.loads(_env("PASSFAMILLE_CREDENTIALS", "{}"))
+WAGTAIL_PASSFAMILLE_ENCRYPTION_KEYS = [
+    k.strip() for k in _env("PASSFAMILLE_ENCRYPTION_KEYS", "").split(",") if k.strip()
+]
+WAGTAIL_PASSFAMILLE_HMAC_KEY = _env("PASSFAMILLE_HMAC_KEY", "")
+WAGTAIL_PASSFAMILLE_TRUSTED_PROXIES = [
+    p.strip() for p in _env("PASSFAMILLE_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+WAGTAIL_PASSFAMILLE_FILE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": _env("PASSFAMILLE_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media"))
+    },
+}
+
+EMAIL_HOST = _env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(_env("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = _env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _env("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env("EMAIL_USE_TLS", "false").lower() in ("1", "true", "yes")
+DEFAULT_FROM_EMAIL = _env("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = _env("SECURE_SSL_REDIRECT", "true").lower() in ("1", "true", "yes")
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = int(_env("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"

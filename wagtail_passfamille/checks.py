@@ -1,0 +1,207 @@
+"""System checks on settings only: they run offline, at ``migrate`` and ``check``.
+
+What lives in the database (the town's SIRET, a démarche's profile, a token's scopes and expiry)
+is checked by the admin status panel and ``manage.py passfamille_check`` instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from .conf import PREFIX, get_setting
+
+# Apps the package cannot work without, with what each one is for.
+REQUIRED_APPS = {
+    "wagtail": "pages",
+    "wagtail.contrib.settings": "the town's identity (SIRET, contacts) per site",
+    "wagtail_modeladmin": "the agents' submissions listing",
+    "formtools": "the multi-step wizard",
+    "django_tasks": "background e-mails and deferred verification",
+    "django.contrib.sessions": "the wizard's server-side storage",
+}
+
+PROFILE_SECTIONS = {
+    "API_PARTICULIER": {"required": ("URL", "TOKEN"), "optional": ()},
+    "IMPOT_PARTICULIER": {
+        "required": ("URL", "TOKEN_URL", "CLIENT_ID", "CLIENT_SECRET"),
+        "optional": ("SCOPE",),
+    },
+}
+
+SIGNED_COOKIES = "django.contrib.sessions.backends.signed_cookies"
+
+
+@register(Tags.compatibility)
+def check_required_apps(app_configs=None, **kwargs):
+    errors = []
+    for app_name, purpose in REQUIRED_APPS.items():
+        if not apps.is_installed(app_name):
+            errors.append(
+                Error(
+                    f"'{app_name}' is missing from INSTALLED_APPS.",
+                    hint=f"wagtail-passfamille needs it for {purpose}.",
+                    id="wagtail_passfamille.E001",
+                )
+            )
+    return errors
+
+
+@register(Tags.security)
+def check_session_engine(app_configs=None, **kwargs):
+    if getattr(settings, "SESSION_ENGINE", "") == SIGNED_COOKIES:
+        return [
+            Error(
+                "The signed-cookie session engine would send the wizard's data "
+                "(identities, certified values) to the citizen's browser.",
+                hint="Use a server-side SESSION_ENGINE (database, cache or cached_db).",
+                id="wagtail_passfamille.E002",
+            )
+        ]
+    return []
+
+
+def _url_problem(value) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "must be a non-empty string"
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "must be an absolute http(s) URL"
+    if parts.scheme == "http" and parts.hostname not in ("127.0.0.1", "localhost", "::1"):
+        return "must use https (plain http is accepted on loopback only, for the sandbox)"
+    return None
+
+
+def _profile_problems(name, profile) -> list[str]:
+    if not isinstance(profile, dict):
+        return ["must be a dict"]
+    problems = []
+    unknown = set(profile) - set(PROFILE_SECTIONS) - {"BUDGET"}
+    if unknown:
+        problems.append(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+    if not set(profile) & set(PROFILE_SECTIONS):
+        problems.append("declares neither API_PARTICULIER nor IMPOT_PARTICULIER")
+    for section, spec in PROFILE_SECTIONS.items():
+        if section not in profile:
+            continue
+        values = profile[section]
+        if not isinstance(values, dict):
+            problems.append(f"{section} must be a dict")
+            continue
+        for key in spec["required"]:
+            if key not in values or values[key] in (None, ""):
+                problems.append(f"{section}.{key} is missing")
+            elif not isinstance(values[key], str):
+                problems.append(f"{section}.{key} must be a string")
+        for key in values.keys() - set(spec["required"]) - set(spec["optional"]):
+            problems.append(f"{section}.{key} is not a known key")
+        for key in ("URL", "TOKEN_URL"):
+            if values.get(key):
+                problem = _url_problem(values[key])
+                if problem:
+                    problems.append(f"{section}.{key} {problem}")
+    return problems
+
+
+@register(Tags.compatibility)
+def check_credentials(app_configs=None, **kwargs):
+    profiles = get_setting("CREDENTIALS")
+    if not isinstance(profiles, dict):
+        return [
+            Error(
+                f"{PREFIX}CREDENTIALS must be a dict of named credential profiles.",
+                id="wagtail_passfamille.E003",
+            )
+        ]
+    errors = []
+    for name, profile in profiles.items():
+        # Messages name the profile and the key, never a value: values are secrets.
+        for problem in _profile_problems(name, profile):
+            errors.append(
+                Error(
+                    f"Credential profile {name!r}: {problem}.",
+                    hint=f"See the settings reference for {PREFIX}CREDENTIALS.",
+                    id="wagtail_passfamille.E003",
+                )
+            )
+    return errors
+
+
+def _is_fernet_key(key) -> bool:
+    if isinstance(key, str):
+        key = key.encode()
+    if not isinstance(key, bytes):
+        return False
+    try:
+        return len(base64.urlsafe_b64decode(key)) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
+@register(Tags.security)
+def check_encryption_keys(app_configs=None, **kwargs):
+    keys = get_setting("ENCRYPTION_KEYS")
+    if not isinstance(keys, list | tuple):
+        return [
+            Error(
+                f"{PREFIX}ENCRYPTION_KEYS must be a list of Fernet keys.",
+                id="wagtail_passfamille.E004",
+            )
+        ]
+    if not keys:
+        return [
+            Warning(
+                f"{PREFIX}ENCRYPTION_KEYS is empty: a key derived from SECRET_KEY encrypts "
+                "personal data, so rotating SECRET_KEY would make them unreadable.",
+                hint="Generate a key with `python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'` and set it from the environment.",
+                id="wagtail_passfamille.W001",
+            )
+        ]
+    bad = [str(index) for index, key in enumerate(keys) if not _is_fernet_key(key)]
+    if bad:
+        return [
+            Error(
+                f"{PREFIX}ENCRYPTION_KEYS: item(s) {', '.join(bad)} are not Fernet keys "
+                "(32 bytes, urlsafe base64).",
+                id="wagtail_passfamille.E004",
+            )
+        ]
+    return []
+
+
+@register(Tags.compatibility)
+def check_theme_and_queue(app_configs=None, **kwargs):
+    errors = []
+    theme = get_setting("THEME")
+    if theme not in ("neutral", "dsfr"):
+        errors.append(
+            Error(f"{PREFIX}THEME must be 'neutral' or 'dsfr'.", id="wagtail_passfamille.E005")
+        )
+    elif theme == "dsfr" and not apps.is_installed("dsfr"):
+        errors.append(
+            Error(
+                "The DSFR theme needs django-dsfr: add 'dsfr' to INSTALLED_APPS.",
+                hint="pip install 'wagtail-passfamille[dsfr]'",
+                id="wagtail_passfamille.E005",
+            )
+        )
+    queue = get_setting("TASK_QUEUE")
+    tasks = getattr(settings, "TASKS", {}) or {}
+    # django-tasks accepts only the "default" queue when QUEUES is not given, and any queue
+    # when it is an empty list.
+    queues = tasks.get("default", {}).get("QUEUES", ["default"])
+    if queues and queue not in queues:
+        errors.append(
+            Error(
+                f"The task queue {queue!r} is not among TASKS['default']['QUEUES'].",
+                hint=f"Add {queue!r} to the list, or set {PREFIX}TASK_QUEUE.",
+                id="wagtail_passfamille.E006",
+            )
+        )
+    return errors

@@ -1,0 +1,76 @@
+"""Settings of wagtail-passfamille, read lazily through :func:`get_setting`.
+
+Every setting is named ``WAGTAIL_PASSFAMILLE_<NAME>`` in the Django settings; the defaults below
+apply when it is absent. Secrets (API tokens, OAuth2 client credentials, encryption keys) belong
+here, in the environment-driven settings, never in the database (DESIGN.md §6).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+PREFIX = "WAGTAIL_PASSFAMILLE_"
+
+DEFAULTS: dict[str, Any] = {
+    # Named credential profiles: one API Particulier token per démarche or group of similar
+    # démarches (CGU), plus the DGFiP OAuth2 client of API Impôt particulier. Example:
+    # {"cantine": {"API_PARTICULIER": {"URL": "https://particulier.api.gouv.fr",
+    #                                  "TOKEN": "…"},
+    #              "IMPOT_PARTICULIER": {"URL": "…", "TOKEN_URL": "…",
+    #                                    "CLIENT_ID": "…", "CLIENT_SECRET": "…"}}}
+    "CREDENTIALS": {},
+    # The template citizen pages extend; it must define the blocks ``title``, ``extra_css``,
+    # ``content`` and ``extra_js`` (those of the ``base.html`` made by ``wagtail start``).
+    "BASE_TEMPLATE": "base.html",
+    # "neutral" (plain accessible HTML, for communes) or "dsfr" (State sites, needs django-dsfr).
+    "THEME": "neutral",
+    # Fernet keys (urlsafe base64, 32 bytes) encrypting wizard storage and certified values at
+    # rest; the first one encrypts, all of them decrypt (rotation). Empty: derived from
+    # SECRET_KEY, acceptable for a demo only (a system check warns).
+    "ENCRYPTION_KEYS": [],
+    # Key of the blind index (HMAC of normalised names and identifiers); derived from
+    # SECRET_KEY when empty.
+    "HMAC_KEY": "",
+    # How long an unfinished démarche stays resumable, in seconds.
+    "WIZARD_LIFETIME": 2 * 60 * 60,
+    # Largest accepted upload, in bytes, and the content types recognised from magic bytes.
+    "MAX_UPLOAD_SIZE": 10 * 1024 * 1024,
+    "ALLOWED_UPLOAD_TYPES": ["application/pdf", "image/jpeg", "image/png"],
+    # Storage of citizens' files (never a public media URL).
+    "FILE_STORAGE": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {},
+    },
+    # Upstream timeouts, in seconds: connect, and the wall-clock deadline of one call.
+    "CONNECT_TIMEOUT": 3.0,
+    "CALL_DEADLINE": 6.0,
+    # Requests the town may send upstream, shared by every worker through the Django cache.
+    "UPSTREAM_BUDGET": {
+        "API_PARTICULIER": {"RATE": 16, "PER": 1.0},
+        "IMPOT_PARTICULIER": {"RATE": 40, "PER": 60.0},
+    },
+    # Anti-enumeration: lookups per session, per client IP and per identifier set.
+    "LOOKUP_LIMITS": {
+        "SESSION": (5, 15 * 60),
+        "IP": (20, 60 * 60),
+        "IDENTIFIER": (5, 24 * 60 * 60),
+    },
+    # Reverse proxies whose X-Forwarded-For is trusted to give the citizen's IP.
+    "TRUSTED_PROXIES": [],
+    # Final submits accepted per client IP per hour (naive bots).
+    "SUBMIT_LIMIT_PER_IP": (30, 60 * 60),
+    # Agents' admin session: idle timeout in seconds.
+    "ADMIN_SESSION_IDLE_TIMEOUT": 30 * 60,
+    # Queue of this app's background tasks (e-mails, deferred verification); it must be
+    # listed in the QUEUES of the TASKS backend when that list is not empty.
+    "TASK_QUEUE": "passfamille",
+}
+
+
+def get_setting(name: str) -> Any:
+    """Return ``WAGTAIL_PASSFAMILLE_<name>`` or its documented default."""
+    if name not in DEFAULTS:
+        raise KeyError(f"Unknown wagtail-passfamille setting {name!r}")
+    return getattr(settings, PREFIX + name, DEFAULTS[name])

@@ -1,0 +1,3 @@
+from .settings import PassFamilleSettings
+
+__all__ = ["PassFamilleSettings"]

@@ -1,0 +1,44 @@
+"""Validators and form fields shared by models and forms."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .api_particulier.siret import is_valid_siret, normalise_siret
+
+
+def validate_siret(value):
+    if not is_valid_siret(value):
+        raise ValidationError(
+            _(
+                "Ce numéro SIRET n'est pas valide : il faut 14 chiffres dont le dernier est une "
+                "clé de contrôle. Recopiez-le depuis l'annuaire des entreprises."
+            ),
+            code="invalid_siret",
+        )
+
+
+class SiretFormField(forms.CharField):
+    """Accepts the SIRET as people paste it ("130 025 265 00013") and stores 14 digits."""
+
+    def to_python(self, value):
+        return normalise_siret(super().to_python(value))
+
+
+class SiretField(models.CharField):
+    default_validators = [validate_siret]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 14)
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("form_class", SiretFormField)
+        field = super().formfield(**kwargs)
+        # The pasted value may hold spaces: the 14-digit limit applies after normalising.
+        field.max_length = None
+        field.validators = [v for v in field.validators if v.code != "max_length"]
+        field.widget.attrs.pop("maxlength", None)
+        field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        return field
