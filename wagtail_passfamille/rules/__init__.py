@@ -1,0 +1,128 @@
+"""Rules without code: conditions, eligibility gates and tariff grids.
+
+Pure Python: imports nothing from Django, Wagtail or the rest of the package, so that blocks,
+services, management commands and integrators can all use it. Objects are frozen dataclasses
+built from primitives (strings, Decimals, dates, lists) and serialise to JSON-able dicts.
+See docs/rules.md.
+"""
+
+from .coerce import normalise_text, to_cents, to_date, to_decimal
+from .conditions import (
+    OPERATOR_LABELS,
+    Condition,
+    Group,
+    GroupMode,
+    Operator,
+    Rule,
+    answer_variable,
+    evaluate,
+    rule_from_dict,
+    validate_rule,
+)
+from .formatting import format_euros, format_number, format_percent
+from .gates import (
+    Decision,
+    Gate,
+    GateResult,
+    evaluate_gates,
+    overall_decision,
+    validate_gate,
+)
+from .grid_validation import coverage_problems, validate_grid, validate_grids
+from .logic import UNKNOWN, Truth, Unknown, UnknownReason, all_of, any_of, is_unknown, unknown
+from .outcome import Outcome, compute_outcome
+from .problems import Problem, Severity, has_errors
+from .tariffs import (
+    Bracket,
+    ChildPrice,
+    ChildReductions,
+    EffortRate,
+    Grid,
+    GridKind,
+    GridMode,
+    GridResult,
+    grids_valid_on,
+    rank_children,
+)
+from .variables import (
+    CATALOGUE,
+    CERTIFIED_VARIABLES,
+    RESERVED_PREFIXES,
+    Context,
+    Facts,
+    RegisteredChild,
+    VariableKind,
+    VariableSpec,
+    Verification,
+    build_context,
+    child_ages,
+    quotient_annuel,
+    quotient_mensuel,
+    required_scopes,
+)
+
+__all__ = [
+    "CATALOGUE",
+    "CERTIFIED_VARIABLES",
+    "OPERATOR_LABELS",
+    "RESERVED_PREFIXES",
+    "UNKNOWN",
+    "Bracket",
+    "ChildPrice",
+    "ChildReductions",
+    "Condition",
+    "Context",
+    "Decision",
+    "EffortRate",
+    "Facts",
+    "Gate",
+    "GateResult",
+    "Grid",
+    "GridKind",
+    "GridMode",
+    "GridResult",
+    "Group",
+    "GroupMode",
+    "Operator",
+    "Outcome",
+    "Problem",
+    "RegisteredChild",
+    "Rule",
+    "Severity",
+    "Truth",
+    "Unknown",
+    "UnknownReason",
+    "VariableKind",
+    "VariableSpec",
+    "Verification",
+    "all_of",
+    "answer_variable",
+    "any_of",
+    "build_context",
+    "child_ages",
+    "compute_outcome",
+    "coverage_problems",
+    "evaluate",
+    "evaluate_gates",
+    "format_euros",
+    "format_number",
+    "format_percent",
+    "grids_valid_on",
+    "has_errors",
+    "is_unknown",
+    "normalise_text",
+    "overall_decision",
+    "quotient_annuel",
+    "quotient_mensuel",
+    "rank_children",
+    "required_scopes",
+    "rule_from_dict",
+    "to_cents",
+    "to_date",
+    "to_decimal",
+    "unknown",
+    "validate_gate",
+    "validate_grid",
+    "validate_grids",
+    "validate_rule",
+]
