@@ -103,10 +103,20 @@ def _word(folded: str, one_letter_query: bool) -> Word:
     return ((folded, one_letter_query),)
 
 
+def _starts(words: list[str]) -> tuple[str, ...]:
+    """Saint being typed ("sai", "sain") ranks Saint-Étienne with the names starting with it."""
+    if words and len(words[0]) >= 3 and "sainte".startswith(words[0]):
+        rest = " ".join(words[1:])
+        return tuple(f"{short} {rest}".rstrip() for short in ("st ", "ste "))
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class _Query:
     words: tuple[Word, ...]
     phrase: str  # the words as typed, for exact and whole-name prefix tiers
+    # Other starts a name may have to rank as starting with the query: "sain" → "st", "ste".
+    starts: tuple[str, ...]
     departements: tuple[str, ...]  # "08", "2a", "976": a département, or the start of a word
     codes: frozenset[str]  # "08105", "2A004", "75013": a COG code or a postcode
 
@@ -120,6 +130,7 @@ class _Query:
         return cls(
             words=tuple(_word(w, one_letter) for w in words),
             phrase=normalize_name(" ".join(words)),
+            starts=_starts(words),
             departements=tuple(t for t in tokens if _DEPARTEMENT.fullmatch(t)),
             codes=frozenset(t.upper() for t in tokens if _CODE.fullmatch(t)),
         )
@@ -254,6 +265,8 @@ def _tier(query: _Query, table: CommuneTable, row: int, name: str) -> int:
     if table.types[row] == ARRONDISSEMENT and phrase == _parent_name(table, row):
         return _TIER_EXACT
     if name.startswith(phrase) or bare.startswith(phrase):
+        return _TIER_PREFIX
+    if query.starts and name.startswith(query.starts):
         return _TIER_PREFIX
     return _TIER_WORDS
 
