@@ -117,10 +117,17 @@ def build_communes(source: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
             present.add(old)
     # Sorted by code then type rank: the first record of a code is the one get_commune() returns.
     rows.sort(key=lambda row: (row[0], row[2], row[1] or ""))
-    columns = ("code", "nom", "type", "departement", "parent", "population", "codes_postaux")
     table: dict[str, Any] = {"source": SOURCE_NAME, "count": len(rows)}
-    for index, name in enumerate(columns):
+    for index, name in enumerate(("code", "nom", "type")):
         table[name] = [row[index] for row in rows]
+    # Sparse columns, keyed by row number: loading 40 000 strings that are all "" or all derived
+    # from the code would only raise the memory peak of the first load.
+    table["departement"] = {
+        str(i): row[3] for i, row in enumerate(rows) if row[3] != departement_of_code(row[0])
+    }
+    table["parent"] = {str(i): row[4] for i, row in enumerate(rows) if row[4]}
+    table["population"] = [row[5] for row in rows]
+    table["codes_postaux"] = [row[6] for row in rows]
     return table
 
 

@@ -12,6 +12,7 @@ which is better than a guess.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .entities import ResolvedCommune
 from .index import ARRONDISSEMENT, children_rows, normalized_names, postcode_rows
@@ -76,15 +77,15 @@ def resolve_address(postcode: str, town: str) -> ResolvedCommune | None:
     served = postcode_rows().get(postcode)
     if served is not None:
         rows = _with_children(served)
-        matched = [row for row in rows if key in keys[row]]
+        matched = [row for row in rows if keys.matches(row, key)]
         if not matched and len(key) >= _MIN_TRUNCATED_LENGTH:
-            matched = [row for row in rows if any(k.startswith(key) for k in keys[row])]
+            matched = [row for row in rows if keys.starts(row, key)]
     else:  # CEDEX or unlisted postcode: the town alone, within the postcode's département
         matched = [
             row
             for departement in _departements_of_postcode(postcode)
             for row in _rows_by_departement().get(departement, ())
-            if key in keys[row]
+            if keys.matches(row, key)
         ]
     currents = {table.parents[row] for row in matched}
     if len(currents) != 1:
@@ -115,21 +116,34 @@ def town_key(town: str) -> str:
     return strip_article(" ".join(text.split()))
 
 
+@dataclass(frozen=True, slots=True)
+class _RowKeys:
+    """Each row's comparison form, and for an arrondissement municipal also its commune's
+    ("paris 13" and "paris"), since addresses say PARIS, not PARIS 13E. One string per row
+    rather than one set per row: a third of the memory."""
+
+    keys: list[str]
+    commune_keys: dict[int, str]  # the 45 arrondissements municipaux
+
+    def matches(self, row: int, key: str) -> bool:
+        return self.keys[row] == key or self.commune_keys.get(row) == key
+
+    def starts(self, row: int, key: str) -> bool:
+        return self.keys[row].startswith(key)
+
+
 @load_once
-def _row_keys() -> list[frozenset[str]]:
-    """Each row's comparison forms: its name's, and for an arrondissement municipal also its
-    commune's ("paris 13" and "paris"), since addresses say PARIS, not PARIS 13E."""
+def _row_keys() -> _RowKeys:
     table = communes_table()
     names = normalized_names()
-    cache: dict[str, frozenset[str]] = {}
-    keys: list[frozenset[str]] = []
-    for row, name in enumerate(names):
-        forms = {town_key(name)} if name else set()
-        if table.types[row] == ARRONDISSEMENT:
-            forms.add(town_key(names[table.parents[row]]))
-        frozen = frozenset(forms)
-        keys.append(cache.setdefault(" | ".join(sorted(frozen)), frozen))
-    return keys
+    seen: dict[str, str] = {}
+    keys = [seen.setdefault(k, k) for k in (town_key(name) if name else "" for name in names)]
+    commune_keys = {
+        row: keys[table.parents[row]]
+        for row in range(len(table))
+        if table.types[row] == ARRONDISSEMENT
+    }
+    return _RowKeys(keys, commune_keys)
 
 
 def _with_children(rows: tuple[int, ...]) -> list[int]:

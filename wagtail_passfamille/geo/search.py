@@ -61,15 +61,17 @@ class _TokenIndex:
 
 @load_once
 def _token_index() -> _TokenIndex:
-    by_token: dict[str, set[int]] = {}
+    # Rows are visited in order, so each token's rows come out sorted; a token repeated in one
+    # name ("Saint-Martin-de-Saint-Maixent") is listed once for it.
+    by_token: dict[str, list[int]] = {}
     for row, name in enumerate(normalized_names()):
-        for token in name.split():
-            by_token.setdefault(token, set()).add(row)
+        for token in set(name.split()):
+            by_token.setdefault(token, []).append(row)
     tokens = sorted(by_token)
     offsets = array("L", [0])
     postings = array("L")
     for token in tokens:
-        postings.extend(sorted(by_token[token]))
+        postings.extend(by_token.pop(token))
         offsets.append(len(postings))
     return _TokenIndex(tokens, offsets, postings)
 

@@ -95,25 +95,37 @@ def communes_table() -> CommuneTable:
     """Every commune record of the packaged data."""
     raw = json.loads(gzip.decompress(_read("communes.json.gz")))
     codes: list[str] = raw["code"]
-    # A current commune's row is the first row of its code (current communes rank first). An
-    # empty parent means "the current commune of my own code": itself, or for a commune déléguée
-    # that kept the code of its commune nouvelle, that commune nouvelle.
+    # A current commune's row is the first row of its code (current communes rank first). A row
+    # without a parent belongs to the current commune of its own code: itself, or for a commune
+    # déléguée that kept the code of its commune nouvelle, that commune nouvelle.
     first_row: dict[str, int] = {}
     for row, code in enumerate(codes):
         first_row.setdefault(code, row)
-    parents = array("L", (first_row[parent or code] for code, parent in zip(codes, raw["parent"])))
-    # sys.intern: the 100-odd département codes and the repeated postcodes then cost one string
-    # each instead of one per record.
+    parents = array("L", (first_row[code] for code in codes))
+    for row, parent in raw["parent"].items():
+        parents[int(row)] = first_row[parent]
+    del first_row
+    # sys.intern-like sharing: the 100-odd département codes and the repeated postcodes then
+    # cost one string each instead of one per record.
     intern = _interner()
+    departements = [intern(departement_of_code(code)) for code in codes]
+    for row, departement in raw["departement"].items():
+        departements[int(row)] = intern(departement)
     return CommuneTable(
         codes=codes,
         noms=raw["nom"],
         types=bytes(raw["type"]),
-        departements=[intern(d) for d in raw["departement"]],
+        departements=departements,
         parents=parents,
         populations=array("l", (_NO_POPULATION if p is None else p for p in raw["population"])),
         codes_postaux=[intern(p) for p in raw["codes_postaux"]],
     )
+
+
+def departement_of_code(code: str) -> str:
+    """The département of a commune code: 3 characters overseas, 2 elsewhere. A few communes
+    associées have moved to another département since they got their code: see the table."""
+    return code[:3] if code[:2] in ("97", "98") else code[:2]
 
 
 def _interner() -> Callable[[str], str]:
