@@ -284,7 +284,7 @@ def test_valid_conditions_have_no_problems():
         (
             Condition("regime", "one_of", ["Standard", "Halal"]),
             [("value_not_a_choice", ("value",))],
-        ),  # noqa: E501
+        ),
         (Condition("options", "contains", "Vegan"), [("value_not_a_choice", ("value",))]),
         (Condition("regime", "greater_than", "3"), [("operator_not_allowed", ("operator",))]),
         (Condition("prenom", "less_than", "3"), [("operator_not_allowed", ("operator",))]),

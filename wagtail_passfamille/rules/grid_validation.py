@@ -232,6 +232,7 @@ def validate_grids(
     for index, grid in enumerate(grids):
         found = validate_grid(grid, available, include_certified=include_certified)
         problems.extend(problem.prefixed(index) for problem in found)
+    clashing: set[int] = set()
     for (_, a), (j, b) in combinations(enumerate(grids), 2):
         if a.name.strip() != b.name.strip():
             continue
@@ -240,5 +241,7 @@ def validate_grids(
         end_a = a.valid_until or dt.date.max
         end_b = b.valid_until or dt.date.max
         if max(start_a, start_b) <= min(end_a, end_b):
-            problems.append(Problem("duplicate_grid", {"name": b.name}, (j, "valid_from")))
+            clashing.add(j)  # reported once, on the later grid of the pair
+    for j in sorted(clashing):
+        problems.append(Problem("duplicate_grid", {"name": grids[j].name}, (j, "valid_from")))
     return problems
