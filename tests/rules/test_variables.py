@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import os
 import subprocess
@@ -237,3 +238,29 @@ def test_catalogue_says_which_scopes_a_variable_needs():
     }
     for spec in CATALOGUE.values():
         assert spec.label and spec.name.split(".")[0] == spec.source
+
+
+@dataclasses.dataclass(frozen=True)
+class _PartialDate:  # the shape of the API client's PartialDate, without importing it
+    annee: int | None
+    mois: int | None = None
+    jour: int | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class _Personne:
+    date_naissance: _PartialDate | None
+
+
+def test_children_as_typed_objects_with_partial_dates():
+    enfants = (
+        _Personne(_PartialDate(2016, 4, 20)),
+        _Personne(_PartialDate(2020, 8, None)),
+        _Personne(_PartialDate(2020, None, None)),
+        _Personne(_PartialDate(None)),
+        _Personne(None),
+    )
+    ctx = build_context({}, reference_date=REF, caf={"enfants": enfants})
+    ambiguous = unknown("ambiguous")
+    assert ctx.get("caf.ages_enfants") == (10, 6, ambiguous, ambiguous, ambiguous)
+    assert ctx.get("caf.nombre_enfants") == 5

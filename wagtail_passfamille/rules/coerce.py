@@ -113,17 +113,19 @@ def birth_date_bounds(value: object) -> tuple[dt.date, dt.date] | None:
 
     CAF/MSA send ``YYYY-MM-DD`` with ``00`` for unknown parts ("2020-00-00", "2020-04-00") and
     "0000-00-00" when nothing is known. A day without a month says nothing, so "2020-00-15"
-    spans the whole year.
+    spans the whole year. Objects with ``annee``/``mois``/``jour`` attributes (None for an
+    unknown part, like the API client's ``PartialDate``) are read too, without importing them.
     """
     if isinstance(value, dt.date):
         plain = value.date() if isinstance(value, dt.datetime) else value
         return plain, plain
-    if not isinstance(value, str):
+    if all(hasattr(value, name) for name in ("annee", "mois", "jour")):
+        parts = (getattr(value, name) for name in ("annee", "mois", "jour"))
+        year, month, day = (part if isinstance(part, int) else 0 for part in parts)
+    elif isinstance(value, str) and (match := _PARTIAL_DATE.fullmatch(value.strip())):
+        year, month, day = (int(part) for part in match.groups())
+    else:
         return None
-    match = _PARTIAL_DATE.fullmatch(value.strip())
-    if not match:
-        return None
-    year, month, day = (int(part) for part in match.groups())
     if year == 0 or month > 12:
         return None
     try:

@@ -306,7 +306,10 @@ def child_ages(enfants: object, on: dt.date) -> tuple[object, ...]:
         return ()
     ages: list[object] = []
     for enfant in enfants:
-        raw = enfant.get("date_naissance") if isinstance(enfant, Mapping) else enfant
+        if isinstance(enfant, Mapping):
+            raw = enfant.get("date_naissance")
+        else:  # a bare date, or an object with a ``date_naissance`` attribute
+            raw = getattr(enfant, "date_naissance", enfant)
         bounds = birth_date_bounds(raw)
         if bounds is None:
             ages.append(Unknown(UnknownReason.AMBIGUOUS))
@@ -453,8 +456,8 @@ def build_context(
 
     children: tuple[RegisteredChild, ...] = ()
     if children_group is not None:
-        items = (answers or {}).get(children_group) or []
-        items = items if isinstance(items, list | tuple) else []
+        items = (answers or {}).get(children_group)
+        items = items if isinstance(items, list | tuple) else []  # also None, an Unknown
         children = tuple(
             RegisteredChild(
                 position,
