@@ -28,6 +28,7 @@ from .store import CommuneTable, communes_table, load_once
 MAX_LIMIT = 100
 _MAX_QUERY_CHARS = 100  # longer input is not a commune name; bounding it bounds the work
 _MAX_QUERY_WORDS = 8
+_INTERSECT_ABOVE = 300  # candidates beyond which the next word's postings are intersected
 _CODE = re.compile(r"\d{5}|2[ab]\d{3}")  # a COG code or a postcode
 _DEPARTEMENT = re.compile(r"\d{2}|9[78]\d|2[ab]")
 _AFTER_LAST_CHAR = "\x7f"  # tokens are [a-z0-9]: every token with a prefix sorts before it
@@ -157,10 +158,17 @@ def _candidates(query: _Query, table: CommuneTable) -> tuple[set[int], tuple[tup
         return rows, query.words
     if query.words:
         index = _token_index()
-        rarest = min(query.words, key=index.count)
-        others = list(query.words)
-        others.remove(rarest)
-        return index.rows(rarest), tuple(others)
+        by_count = sorted(query.words, key=index.count)
+        rows = index.rows(by_count[0])
+        others = []
+        for word in by_count[1:]:
+            # "Saint-M": thousands of names have "st", thousands a word starting with "m";
+            # intersecting the two posting sets is cheaper than checking each name's words.
+            if len(rows) > _INTERSECT_ABOVE:
+                rows &= index.rows(word)
+            else:
+                others.append(word)
+        return rows, tuple(others)
     by_departement = rows_by_departement()
     rows = {row for d in query.departements for row in by_departement.get(d.upper(), ())}
     return rows, ()
@@ -255,22 +263,29 @@ _TIER_CODE, _TIER_EXACT, _TIER_PREFIX, _TIER_WORDS, _TIER_FORMER_CODE = 0, 10, 2
 
 
 def _tier(query: _Query, table: CommuneTable, row: int, name: str) -> int:
-    if table.codes[row] in query.codes:
+    # Called for every candidate (thousands for "sai"): the common "no prefix" case goes first.
+    if query.codes and table.codes[row] in query.codes:
         # A postcode typed by mistake must not be shadowed by a nameless former code equal to it.
         return _TIER_FORMER_CODE if not name else _TIER_CODE
     phrase = query.phrase
     if not phrase:
         return _TIER_WORDS
-    bare = strip_article(name)
-    if phrase in (name, bare):
-        return _TIER_EXACT
-    if table.types[row] == ARRONDISSEMENT and phrase == _parent_name(table, row):
-        return _TIER_EXACT
-    if name.startswith(phrase) or bare.startswith(phrase):
+    if name.startswith(phrase):
+        if name == phrase or (
+            table.types[row] == ARRONDISSEMENT and phrase == _parent_name(table, row)
+        ):
+            return _TIER_EXACT  # "paris" is exact for "Paris 13e Arrondissement"
         return _TIER_PREFIX
+    if name[:2] in _ARTICLE_STARTS:
+        bare = strip_article(name)
+        if bare.startswith(phrase):
+            return _TIER_EXACT if bare == phrase else _TIER_PREFIX
     if query.starts and name.startswith(query.starts):
         return _TIER_PREFIX
     return _TIER_WORDS
+
+
+_ARTICLE_STARTS = frozenset({"l ", "le", "la"})  # first two characters of "l ", "le ", "la(s) "
 
 
 def _parent_name(table: CommuneTable, row: int) -> str:
