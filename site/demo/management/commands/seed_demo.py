@@ -12,7 +12,8 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from demo.models import HomePage
-from wagtail_passfamille.models import PassFamilleSettings
+from demo.seed.cantine import cantine_steps
+from wagtail_passfamille.models import DemarchePage, PassFamilleSettings, PortailFamillePage
 
 DEMO_SIRET = "21990999900019"  # fictional, passes the Luhn check
 ADMIN_USERNAME = "admin"
@@ -30,6 +31,19 @@ class Command(BaseCommand):
         home = self.ensure_home_page()
         site = self.ensure_site(home)
         self.ensure_settings(site)
+        portal = self.ensure_portal(home)
+        self.ensure_demarche(
+            portal,
+            slug="restauration-scolaire",
+            title="Inscription à la restauration scolaire 2026-2027",
+            reference_prefix="CANT",
+            steps=cantine_steps(),
+            intro="<p>Inscrivez vos enfants à la cantine des écoles de Démoville pour l'année "
+            "scolaire 2026-2027. Comptez 10 minutes.</p>",
+            search_description="Cantine des écoles maternelles et élémentaires.",
+            service_contact="Service enfance de Démoville\n1 place de la Mairie, 99000 Démoville\n"
+            "enfance@demoville.example — 01 23 45 67 89",
+        )
         if not options["no_admin"]:
             self.ensure_admin()
         self.stdout.write(self.style.SUCCESS("Contenu de démonstration prêt."))
@@ -83,6 +97,27 @@ class Command(BaseCommand):
         if changed:
             settings.full_clean()
             settings.save()
+
+    def ensure_portal(self, home):
+        portal = PortailFamillePage.objects.child_of(home).first()
+        if portal:
+            return portal
+        portal = PortailFamillePage(
+            title="Démarches famille",
+            slug="demarches",
+            intro="<p>Un seul portail, plusieurs démarches : cantine, centre de loisirs, "
+            "Pass Famille.</p>",
+        )
+        home.add_child(instance=portal)
+        portal.save_revision().publish()
+        return portal
+
+    def ensure_demarche(self, portal, *, slug, **fields):
+        if DemarchePage.objects.child_of(portal).filter(slug=slug).exists():
+            return
+        demarche = DemarchePage(slug=slug, **fields)
+        portal.add_child(instance=demarche)
+        demarche.save_revision().publish()
 
     def ensure_admin(self):
         User = get_user_model()

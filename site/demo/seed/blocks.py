@@ -1,0 +1,78 @@
+"""Helpers writing StreamField raw data for the demo démarches, the way the editor saves it."""
+
+import uuid
+
+
+def _id():
+    return str(uuid.uuid4())
+
+
+def no_condition():
+    return {"mode": "all", "rules": []}
+
+
+def condition(variable, operator, value="", mode="all"):
+    return {
+        "mode": mode,
+        "rules": [
+            {
+                "type": "item",
+                "id": _id(),
+                "value": {"variable": variable, "operator": operator, "value": value},
+            }
+        ],
+    }
+
+
+def field(block_type, label, name, *, required=True, help_text="", cond=None, **extra):
+    value = {
+        "label": label,
+        "name": name,
+        "help_text": help_text,
+        "required": required,
+        "condition": cond or no_condition(),
+        **extra,
+    }
+    if "choices" in value:
+        value["choices"] = [{"type": "item", "id": _id(), "value": c} for c in value["choices"]]
+    return {"type": block_type, "id": _id(), "value": value}
+
+
+def information(html, cond=None):
+    return {
+        "type": "information",
+        "id": _id(),
+        "value": {"text": html, "condition": cond or no_condition()},
+    }
+
+
+def group(label, name, fields, *, item_label, add_label, min_items=1, max_items=6, help_text=""):
+    return {
+        "type": "groupe",
+        "id": _id(),
+        "value": {
+            "label": label,
+            "name": name,
+            "help_text": help_text,
+            "required": True,
+            "condition": no_condition(),
+            "item_label": item_label,
+            "add_label": add_label,
+            "min_items": min_items,
+            "max_items": max_items,
+            "fields": fields,
+        },
+    }
+
+
+def step(title, fields, *, intro="", cond=None):
+    return {
+        "type": "step",
+        "id": _id(),
+        "value": {
+            "title": title,
+            "intro": intro,
+            "condition": cond or no_condition(),
+            "fields": fields,
+        },
+    }

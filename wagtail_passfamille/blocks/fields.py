@@ -1,0 +1,230 @@
+"""Field blocks: what an editor can put in a step. They describe; ``forms.FormBuilder`` builds.
+
+Every input block has a label, a help text (always escaped when rendered), a required flag, a
+machine name (proposed from the label, then frozen: it keys the stored answers) and an optional
+display condition. The block's name in the StreamBlock is its field type.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from ..text import machine_name
+from .conditions import ConditionBlock
+from .values import FieldValue, GroupValue
+
+machine_name_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]{0,49}$",
+    _("Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre."),
+)
+
+
+class BaseFieldBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("Libellé"), max_length=255)
+    name = blocks.CharBlock(
+        label=_("Nom technique"),
+        required=False,
+        max_length=50,
+        validators=[machine_name_validator],
+        help_text=_(
+            "Proposé à partir du libellé au premier enregistrement, puis figé : il sert de clé "
+            "aux réponses enregistrées. Laissez vide pour qu'il soit proposé."
+        ),
+    )
+    help_text = blocks.TextBlock(label=_("Aide"), required=False, rows=2)
+    required = blocks.BooleanBlock(label=_("Obligatoire"), required=False, default=True)
+    condition = ConditionBlock(required=False)
+
+    class Meta:
+        value_class = FieldValue
+        label_format = "{label}"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("name"):
+            # Proposed once, then stored with the page: later label edits keep the key.
+            value["name"] = machine_name(value.get("label", ""))
+        return value
+
+
+class TextFieldBlock(BaseFieldBlock):
+    max_length = blocks.IntegerBlock(
+        label=_("Longueur maximale"), required=False, min_value=1, max_value=255
+    )
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Texte court")
+
+
+class TextAreaFieldBlock(BaseFieldBlock):
+    max_length = blocks.IntegerBlock(
+        label=_("Longueur maximale"), required=False, min_value=1, max_value=10000
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Texte long")
+
+
+class EmailFieldBlock(BaseFieldBlock):
+    is_contact = blocks.BooleanBlock(
+        label=_("Adresse de contact"),
+        required=False,
+        default=True,
+        help_text=_("L'accusé de réception et les nouvelles de la demande sont envoyés ici."),
+    )
+
+    class Meta:
+        icon = "mail"
+        label = _("E-mail")
+
+
+class PhoneFieldBlock(BaseFieldBlock):
+    class Meta:
+        icon = "mobile-alt"
+        label = _("Téléphone")
+
+
+class NumberFieldBlock(BaseFieldBlock):
+    min_value = blocks.DecimalBlock(label=_("Minimum"), required=False)
+    max_value = blocks.DecimalBlock(label=_("Maximum"), required=False)
+    integer_only = blocks.BooleanBlock(label=_("Nombre entier"), required=False, default=True)
+
+    class Meta:
+        icon = "order"
+        label = _("Nombre")
+
+
+class DateFieldBlock(BaseFieldBlock):
+    min_date = blocks.DateBlock(label=_("Date minimale"), required=False)
+    max_date = blocks.DateBlock(label=_("Date maximale"), required=False)
+    not_in_future = blocks.BooleanBlock(
+        label=_("Pas dans le futur"), required=False, default=False
+    )
+
+    class Meta:
+        icon = "date"
+        label = _("Date")
+
+
+class ChoiceFieldBlock(BaseFieldBlock):
+    choices = blocks.ListBlock(
+        blocks.CharBlock(label=_("Choix"), max_length=255), label=_("Choix"), min_num=1
+    )
+    widget = blocks.ChoiceBlock(
+        label=_("Présentation"),
+        choices=[("radios", _("Boutons radio")), ("select", _("Liste déroulante"))],
+        default="radios",
+    )
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Choix unique")
+
+
+class MultipleChoiceFieldBlock(BaseFieldBlock):
+    choices = blocks.ListBlock(
+        blocks.CharBlock(label=_("Choix"), max_length=255), label=_("Choix"), min_num=1
+    )
+
+    class Meta:
+        icon = "tasks"
+        label = _("Choix multiples")
+
+
+class CheckboxFieldBlock(BaseFieldBlock):
+    class Meta:
+        icon = "tick-inverse"
+        label = _("Case à cocher")
+        help_text = _("Par exemple une attestation sur l'honneur : obligatoire = doit être cochée.")
+
+
+class FileFieldBlock(BaseFieldBlock):
+    class Meta:
+        icon = "doc-empty-inverse"
+        label = _("Fichier")
+
+
+class AddressFieldBlock(BaseFieldBlock):
+    class Meta:
+        icon = "home"
+        label = _("Adresse postale")
+
+
+class InformationBlock(blocks.StructBlock):
+    """Text for the citizen, no input."""
+
+    text = blocks.RichTextBlock(
+        label=_("Texte"), features=["bold", "italic", "link", "ol", "ul", "h3"]
+    )
+    condition = ConditionBlock(required=False)
+
+    class Meta:
+        icon = "info-circle"
+        label = _("Information")
+        value_class = FieldValue
+
+
+# Types allowed inside a repeatable group: one level only, so no group (and no file: a file
+# per item would need per-item storage the wizard does not have).
+SIMPLE_FIELD_BLOCKS = [
+    ("texte_court", TextFieldBlock()),
+    ("texte_long", TextAreaFieldBlock()),
+    ("email", EmailFieldBlock()),
+    ("telephone", PhoneFieldBlock()),
+    ("nombre", NumberFieldBlock()),
+    ("date", DateFieldBlock()),
+    ("choix_unique", ChoiceFieldBlock()),
+    ("choix_multiples", MultipleChoiceFieldBlock()),
+    ("case_a_cocher", CheckboxFieldBlock()),
+]
+
+
+class GroupFieldsBlock(blocks.StreamBlock):
+    class Meta:
+        min_num = 1
+        label = _("Champs de chaque élément")
+
+    def __init__(self, **kwargs):
+        super().__init__(SIMPLE_FIELD_BLOCKS, **kwargs)
+
+
+class GroupFieldBlock(BaseFieldBlock):
+    item_label = blocks.CharBlock(
+        label=_("Nom d'un élément"), max_length=60, default=_("Enfant"),
+        help_text=_("Ex. « Enfant » : « Enfant 1 », « Enfant 2 »…"),
+    )
+    add_label = blocks.CharBlock(
+        label=_("Bouton d'ajout"), max_length=60, default=_("Ajouter un enfant")
+    )
+    min_items = blocks.IntegerBlock(label=_("Minimum"), default=1, min_value=0, max_value=20)
+    max_items = blocks.IntegerBlock(label=_("Maximum"), default=6, min_value=1, max_value=20)
+    fields = GroupFieldsBlock()
+
+    class Meta:
+        icon = "group"
+        label = _("Groupe répétable")
+        value_class = GroupValue
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value["min_items"] > value["max_items"]:
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "max_items": ValidationError(
+                        _("Le maximum doit être supérieur ou égal au minimum.")
+                    )
+                }
+            )
+        return value
+
+
+FIELD_BLOCKS = [
+    *SIMPLE_FIELD_BLOCKS,
+    ("fichier", FileFieldBlock()),
+    ("adresse", AddressFieldBlock()),
+    ("information", InformationBlock()),
+    ("groupe", GroupFieldBlock()),
+]

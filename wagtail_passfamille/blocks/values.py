@@ -1,0 +1,69 @@
+"""Behaviour of block values (blocks are shared singletons: they describe, values behave)."""
+
+from __future__ import annotations
+
+from wagtail import blocks
+
+from ..rules.conditions import Condition, Group, GroupMode, Operator, Rule
+from ..text import machine_name
+
+
+def split_choices(value: str) -> tuple[str, ...]:
+    """The editor types a "fait partie de" list as "A; B; C"."""
+    return tuple(part.strip() for part in (value or "").split(";") if part.strip())
+
+
+class ConditionValue(blocks.StructValue):
+    """A display condition: no rule at all means "always shown"."""
+
+    def as_rule(self) -> Rule | None:
+        conditions = []
+        for item in self.get("rules") or ():
+            operator = Operator(item["operator"])
+            value = item.get("value") or ""
+            if operator is Operator.ONE_OF:
+                value = split_choices(value)
+            elif operator in (Operator.IS_FILLED, Operator.IS_NOT_FILLED):
+                value = None
+            conditions.append(Condition(item["variable"].strip(), operator, value))
+        if not conditions:
+            return None
+        return Group(GroupMode(self.get("mode") or "all"), tuple(conditions))
+
+    @property
+    def variables(self) -> frozenset[str]:
+        rule = self.as_rule()
+        return rule.variables() if rule else frozenset()
+
+
+class FieldValue(blocks.StructValue):
+    """An input field: its stored answers are keyed by ``clean_name``, frozen once submitted."""
+
+    @property
+    def clean_name(self) -> str:
+        return self.get("name") or machine_name(self.get("label", ""))
+
+    @property
+    def condition_rule(self) -> Rule | None:
+        condition = self.get("condition")
+        return condition.as_rule() if condition else None
+
+
+class GroupValue(FieldValue):
+    """A repeatable group ("Enfant(s) à inscrire") of simple fields."""
+
+    @property
+    def sub_fields(self):
+        return list(self.get("fields") or ())
+
+
+class StepValue(blocks.StructValue):
+    @property
+    def condition_rule(self) -> Rule | None:
+        condition = self.get("condition")
+        return condition.as_rule() if condition else None
+
+    @property
+    def field_children(self):
+        """The stream children (block_type, value, id) of the step's fields."""
+        return list(self.get("fields") or ())

@@ -1,0 +1,104 @@
+"""Django form fields of citizen answers that Django does not have: phone, postal address."""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class FrenchPhoneField(forms.CharField):
+    """A phone number as French people type it ("06 12 34 56 78", "+33 6…"), stored E.164."""
+
+    widget = forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
+    default_error_messages = {
+        "invalid": _(
+            "Saisissez un numéro de téléphone valide, par exemple 06 12 34 56 78 "
+            "ou +33 6 12 34 56 78."
+        )
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        if re.search(r"[^0-9+().\-\s]", value, flags=re.ASCII):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            number = phonenumbers.parse(value, "FR")
+        except phonenumbers.NumberParseException:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if not phonenumbers.is_valid_number(number):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class AddressWidget(forms.MultiWidget):
+    template_name = "wagtail_passfamille/widgets/address.html"
+    part_labels = (
+        _("Numéro et voie"),
+        _("Complément d'adresse (facultatif)"),
+        _("Code postal"),
+        _("Commune"),
+    )
+
+    def __init__(self, attrs=None):
+        widgets = (
+            forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            forms.TextInput(
+                attrs={"autocomplete": "postal-code", "inputmode": "numeric", "size": 6}
+            ),
+            forms.TextInput(attrs={"autocomplete": "address-level2"}),
+        )
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dict):
+            return [value.get(k, "") for k in ("voie", "complement", "code_postal", "commune")]
+        return ["", "", "", ""]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(context["widget"]["subwidgets"], self.part_labels):
+            subwidget["part_label"] = label
+        return context
+
+
+class AddressField(forms.MultiValueField):
+    """A French postal address as four labelled inputs, answered as a dict."""
+
+    widget = AddressWidget
+    default_error_messages = {
+        "incomplete": _("Indiquez le numéro et la voie, le code postal et la commune."),
+        "invalid_postcode": _("Le code postal est composé de 5 chiffres, par exemple 51000."),
+    }
+
+    def __init__(self, **kwargs):
+        fields = (
+            forms.CharField(max_length=120),
+            forms.CharField(max_length=120, required=False),
+            forms.CharField(max_length=5),
+            forms.CharField(max_length=80),
+        )
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        voie, complement, code_postal, commune = (data_list + ["", "", "", ""])[:4]
+        if not re.fullmatch(r"[0-9]{5}", code_postal or "", flags=re.ASCII):
+            raise ValidationError(self.error_messages["invalid_postcode"], code="invalid_postcode")
+        return {
+            "voie": voie,
+            "complement": complement,
+            "code_postal": code_postal,
+            "commune": commune,
+        }

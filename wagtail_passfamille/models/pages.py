@@ -1,0 +1,276 @@
+"""The family portal and its démarches: pages editors compose in the Wagtail editor."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+
+from ..blocks import StepsBlock
+from ..blocks.schema import all_inputs
+from ..conf import get_setting
+
+INSTANCE_RE = r"(?P<instance>[0-9a-f]{32})"
+RECAP_SLUG = "recapitulatif"
+
+
+class OpeningState(models.TextChoices):
+    OPEN = "open", _("Ouverte")
+    UPCOMING = "upcoming", _("Bientôt ouverte")
+    CLOSED = "closed", _("Close")
+
+
+class PortailFamillePage(Page):
+    """"Un seul portail, plusieurs démarches": lists the démarches below it."""
+
+    intro = RichTextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["wagtail_passfamille.DemarchePage"]
+    template = "wagtail_passfamille/portail_page.html"
+
+    class Meta:
+        verbose_name = _("portail famille")
+        verbose_name_plural = _("portails famille")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        demarches = list(DemarchePage.objects.child_of(self).live().public().specific())
+        order = {OpeningState.OPEN: 0, OpeningState.UPCOMING: 1, OpeningState.CLOSED: 2}
+        demarches.sort(
+            key=lambda d: (order[d.opening_state(now)], d.closes_at or d.opens_at or now, d.title)
+        )
+        context["demarches"] = [(d, d.opening_state(now)) for d in demarches]
+        return context
+
+
+class DemarchePage(RoutablePageMixin, Page):
+    """A multi-step démarche. ``serve()`` is a short sequence of hooks an integrator overrides.
+
+    URLs below the page: ``""`` starts a new instance of the wizard, ``<instance>/<step>/`` shows
+    a step (``etape-1``…, ``recapitulatif``), ``<instance>/confirmation/`` the receipt.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True)
+    steps = StreamField(StepsBlock(), verbose_name=_("étapes"), use_json_field=True)
+    confirmation_text = RichTextField(
+        _("texte de confirmation"),
+        blank=True,
+        help_text=_("Affiché avec la référence une fois la demande envoyée."),
+    )
+    reference_prefix = models.CharField(
+        _("préfixe des références"),
+        max_length=8,
+        default="DEM",
+        validators=[
+            RegexValidator(r"^[A-Z]{2,8}$", _("De 2 à 8 lettres majuscules sans accent."))
+        ],
+        help_text=_("Ex. « CANT » donne des références comme CANT-2026-000123."),
+    )
+    opens_at = models.DateTimeField(_("ouverture"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("clôture"), null=True, blank=True)
+    service_contact = models.TextField(
+        _("service à contacter"),
+        blank=True,
+        help_text=_(
+            "Nom, adresse, téléphone ou e-mail du service qui instruit la demande : figure sur "
+            "l'accusé de réception (article L112-11 du code des relations entre le public et "
+            "l'administration)."
+        ),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    steps_panels = [FieldPanel("steps")]
+    settings_panels_demarche = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
+            heading=_("Période d'ouverture"),
+        ),
+        FieldPanel("reference_prefix"),
+        FieldPanel("service_contact"),
+        FieldPanel("confirmation_text"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Présentation")),
+            ObjectList(steps_panels, heading=_("Étapes")),
+            ObjectList(settings_panels_demarche, heading=_("Démarche")),
+            ObjectList(Page.promote_panels, heading=_("Promotion")),
+            ObjectList(Page.settings_panels, heading=_("Paramètres"), classname="settings"),
+        ]
+    )
+    parent_page_types = ["wagtail_passfamille.PortailFamillePage"]
+    subpage_types = []
+    template = "wagtail_passfamille/demarche_closed.html"
+
+    class Meta:
+        verbose_name = _("démarche")
+        verbose_name_plural = _("démarches")
+
+    # Opening --------------------------------------------------------------------------------
+
+    def opening_state(self, now=None) -> OpeningState:
+        now = now or timezone.now()
+        if self.opens_at and now < self.opens_at:
+            return OpeningState.UPCOMING
+        if self.closes_at and now >= self.closes_at:
+            return OpeningState.CLOSED
+        return OpeningState.OPEN
+
+    def serve_not_open(self, request, state, status=200):
+        context = self.get_context(request)
+        context["opening_state"] = state
+        response = TemplateResponse(request, "wagtail_passfamille/demarche_closed.html", context)
+        response.status_code = status
+        return response
+
+    # Hooks ----------------------------------------------------------------------------------
+
+    def get_submission_class(self):
+        from .submissions import Submission
+
+        return Submission
+
+    def after_submission(self, submission):
+        """Called inside the submission's transaction: add related rows here."""
+
+    def get_wizard_view_class(self):
+        from ..wizard import DemarcheWizardView
+
+        return DemarcheWizardView
+
+    @cached_property
+    def step_blocks(self):
+        """(stable step name, step value) for every step; names are the blocks' ids."""
+        return [(child.id or str(index), child.value) for index, child in enumerate(self.steps)]
+
+    def step_slug(self, name: str) -> str:
+        for index, (step_name, _value) in enumerate(self.step_blocks):
+            if step_name == name:
+                return f"etape-{index + 1}"
+        return RECAP_SLUG
+
+    def step_name_from_slug(self, slug: str) -> str | None:
+        if slug == RECAP_SLUG:
+            return RECAP_SLUG
+        prefix, _sep, number = slug.partition("-")
+        if prefix == "etape" and number.isdigit() and 1 <= int(number) <= len(self.step_blocks):
+            return self.step_blocks[int(number) - 1][0]
+        return None
+
+    def instance_url(self, instance: str, slug: str) -> str:
+        return self.url + self.reverse_subpage("step", kwargs={"instance": instance, "step": slug})
+
+    # Routes ---------------------------------------------------------------------------------
+
+    @path("")
+    def start(self, request):
+        """A bare GET starts a new instance: two tabs or two démarches never mix."""
+        state = self.opening_state()
+        if state is not OpeningState.OPEN:
+            return self.serve_not_open(request, state)
+        instance = secrets.token_hex(16)
+        return redirect(self.instance_url(instance, "etape-1"))
+
+    @re_path(rf"^{INSTANCE_RE}/(?P<step>etape-[0-9]+|{RECAP_SLUG})/$", name="step")
+    def step(self, request, instance, step):
+        state = self.opening_state()
+        if state is not OpeningState.OPEN:
+            return self.serve_not_open(request, state, 200 if request.method == "GET" else 403)
+        view = self.get_wizard_view_class().as_view(page=self, url_name="step")
+        return view(request, instance=instance, step=step)
+
+    @re_path(rf"^{INSTANCE_RE}/confirmation/$", name="confirmation")
+    def confirmation(self, request, instance):
+        submitted = request.session.get("passfamille_submitted", {})
+        submission_id = submitted.get(f"{self.pk}:{instance}")
+        if submission_id is None:
+            messages.info(request, _("Cette démarche n'est plus disponible dans cette session."))
+            return redirect(self.url)
+        submission = self.get_submission_class().objects.filter(pk=submission_id).first()
+        if submission is None:
+            raise Http404
+        context = self.get_context(request)
+        context.update(
+            {
+                "submission": submission,
+                "has_contact_email": bool(submission.contact_email),
+            }
+        )
+        response = TemplateResponse(
+            request, "wagtail_passfamille/wizard/confirmation.html", context
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["base_template"] = get_setting("BASE_TEMPLATE")
+        return context
+
+    # Editing --------------------------------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
+            raise ValidationError({"closes_at": _("La clôture doit suivre l'ouverture.")})
+        self.check_frozen_names()
+
+    def check_frozen_names(self):
+        """Refuse renaming a field once submissions exist: stored answers keep their keys."""
+        if not self.pk or not self.get_submission_class().objects.filter(page=self).exists():
+            return
+        previous = self.get_latest_revision_as_object() if self.latest_revision_id else None
+        if previous is None:
+            return
+        before = {item.block_id: item.name for _i, _s, item in all_inputs(previous.steps)}
+        renamed = [
+            (before[item.block_id], item.name)
+            for _i, _s, item in all_inputs(self.steps)
+            if item.block_id in before and before[item.block_id] != item.name
+        ]
+        if renamed:
+            old, new = renamed[0]
+            raise ValidationError(
+                {
+                    "steps": _(
+                        "Le nom technique « %(old)s » ne peut plus être changé en « %(new)s » : "
+                        "des demandes ont déjà été enregistrées avec ce nom. Modifiez plutôt le "
+                        "libellé."
+                    )
+                    % {"old": old, "new": new}
+                }
+            )
+
+    # Preview --------------------------------------------------------------------------------
+
+    @property
+    def preview_modes(self):
+        modes = [
+            (f"etape-{i + 1}", _("Étape %(n)s : %(title)s") % {"n": i + 1, "title": v["title"]})
+            for i, (_n, v) in enumerate(self.step_blocks)
+        ]
+        return [*modes, (RECAP_SLUG, _("Récapitulatif"))]
+
+    @property
+    def default_preview_mode(self):
+        return "etape-1"
+
+    def serve_preview(self, request, mode_name):
+        from ..preview import serve_step_preview
+
+        return serve_step_preview(self, request, mode_name)

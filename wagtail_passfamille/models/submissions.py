@@ -1,0 +1,104 @@
+"""Submissions: an abstract base an integrator can extend, and the concrete default."""
+
+from __future__ import annotations
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..crypto import EncryptedJSONField
+
+
+class Status(models.TextChoices):
+    RECUE = "recue", _("Reçue")
+    EN_INSTRUCTION = "en_instruction", _("En instruction")
+    A_COMPLETER = "a_completer", _("À compléter")
+    ACCEPTEE = "acceptee", _("Acceptée")
+    REFUSEE = "refusee", _("Refusée")
+    SANS_SUITE = "sans_suite", _("Classée sans suite")
+
+
+class AbstractSubmission(models.Model):
+    """What a citizen submitted. Answers are keyed by machine name and encrypted at rest.
+
+    ``form_snapshot`` keeps the labels and steps as they were at submission, so agents read the
+    answers with the words the citizen saw even after the démarche is edited.
+    """
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("démarche"),
+    )
+    reference = models.CharField(_("référence"), max_length=32, unique=True)
+    # One per wizard instance: double clicks, refreshes and replays give one submission.
+    instance_key = models.CharField(max_length=64, unique=True, editable=False)
+    submitted_at = models.DateTimeField(_("déposée le"), default=timezone.now, db_index=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.RECUE, db_index=True
+    )
+    answers = EncryptedJSONField(_("réponses"), default=dict)
+    form_snapshot = models.JSONField(default=list, encoder=DjangoJSONEncoder, editable=False)
+    contact_email = EncryptedJSONField(_("e-mail de contact"), null=True, blank=True)
+    language = models.CharField(max_length=10, default="fr", editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["-submitted_at"]
+        verbose_name = _("demande")
+        verbose_name_plural = _("demandes")
+
+    def __str__(self):
+        return self.reference
+
+
+class Submission(AbstractSubmission):
+    class Meta(AbstractSubmission.Meta):
+        indexes = [models.Index(fields=["page", "-submitted_at"])]
+
+
+class SubmissionFile(models.Model):
+    """A file a citizen attached, stored under a random name in private storage."""
+
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="files",
+    )
+    field_name = models.CharField(max_length=50)
+    storage_name = models.CharField(max_length=255, unique=True)
+    original_name = EncryptedJSONField(_("nom d'origine"))
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+
+
+class ReferenceCounter(models.Model):
+    """Last sequence number used per reference prefix and year (CANT-2026-000123)."""
+
+    prefix = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="passfamille_reference_unique")
+        ]
+
+    @classmethod
+    def next_reference(cls, prefix: str, when=None) -> str:
+        """Allocate the next reference; call inside the submission's transaction."""
+        year = (when or timezone.localtime()).year
+        with transaction.atomic():
+            counter, _created = cls.objects.select_for_update().get_or_create(
+                prefix=prefix, year=year
+            )
+            cls.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+            counter.refresh_from_db(fields=["last"])
+        return f"{prefix}-{year}-{counter.last:06d}"

@@ -1,0 +1,76 @@
+"""Wagtail preview of a démarche: each step and the recap with sample values, nothing posted."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from .blocks.schema import iter_group_inputs, iter_inputs
+from .forms import FormBuilder
+from .models.pages import RECAP_SLUG
+from .recap import step_rows
+from .wizard import RecapForm
+
+SAMPLES = {
+    "texte_court": "Camille",
+    "texte_long": "Exemple de réponse.",
+    "email": "camille.exemple@example.org",
+    "telephone": "+33612345678",
+    "nombre": 2,
+    "case_a_cocher": True,
+    "adresse": {
+        "voie": "1 place de la Mairie",
+        "complement": "",
+        "code_postal": "99000",
+        "commune": "Démoville",
+    },
+}
+
+
+def sample_value(item):
+    if item.block_type == "date":
+        return item.value.get("min_date") or timezone.localdate() - dt.timedelta(days=365 * 8)
+    if item.block_type in ("choix_unique", "choix_multiples"):
+        choices = list(item.value.get("choices") or [])
+        if not choices:
+            return None
+        return choices[0] if item.block_type == "choix_unique" else choices[:1]
+    if item.block_type == "groupe":
+        return [{sub.name: sample_value(sub) for sub in iter_group_inputs(item)}]
+    if item.block_type == "fichier":
+        return "justificatif.pdf"
+    return SAMPLES.get(item.block_type)
+
+
+def sample_answers(step_value):
+    return {item.name: sample_value(item) for item in iter_inputs(step_value)}
+
+
+def serve_step_preview(page, request, mode_name):
+    steps = page.step_blocks
+    context = page.get_context(request)
+    context.update({"page": page, "preview": True, "step_count": len(steps) + 1})
+    if mode_name == RECAP_SLUG:
+        form = RecapForm()
+        context["recap"] = [
+            {"title": value["title"], "edit_url": "#", "rows": step_rows(value, sample_answers(value))}
+            for _name, value in steps
+        ]
+        context.update({"is_recap": True, "step_number": len(steps) + 1})
+    else:
+        number = page.step_name_from_slug(mode_name) and int(mode_name.rpartition("-")[2])
+        number = number or 1
+        _name, step_value = steps[number - 1]
+        form_class = FormBuilder(step_value).get_form_class()
+        initial = {
+            k: v for k, v in sample_answers(step_value).items() if k not in form_class.group_specs
+        }
+        form = form_class(initial=initial, prefix="apercu")
+        context.update({"step_value": step_value, "step_number": number, "is_recap": False})
+    form.show_errors = False
+    context["wizard"] = {"form": form}
+    response = TemplateResponse(request, "wagtail_passfamille/wizard/step.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,77 @@
+"""What the citizen reviews before sending: each step's answers with their labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import phonenumbers
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .blocks.schema import iter_group_inputs, iter_inputs
+from .models.pages import RECAP_SLUG
+
+
+def display_value(block_type, value):
+    """An answer as a citizen reads it ("Oui", "3 septembre 2026", "06 12 34 56 78")."""
+    if value in (None, "", [], {}):
+        return _("Non renseigné")
+    if block_type == "case_a_cocher":
+        return _("Oui") if value else _("Non")
+    if isinstance(value, dt.date):
+        return date_format(value, "DATE_FORMAT")
+    if block_type == "telephone":
+        try:
+            return phonenumbers.format_number(
+                phonenumbers.parse(value, "FR"), phonenumbers.PhoneNumberFormat.NATIONAL
+            )
+        except phonenumbers.NumberParseException:
+            return value
+    if block_type == "adresse" and isinstance(value, dict):
+        lines = [value.get("voie"), value.get("complement")]
+        lines.append(f"{value.get('code_postal', '')} {value.get('commune', '')}".strip())
+        return "\n".join(line for line in lines if line)
+    if block_type == "fichier":
+        return getattr(value, "safe_name", None) or getattr(value, "name", "") or str(value)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def step_rows(step_value, cleaned):
+    rows = []
+    for item in iter_inputs(step_value):
+        if item.name not in cleaned:
+            continue  # a field hidden by its condition
+        value = cleaned[item.name]
+        if item.block_type == "groupe":
+            items = []
+            for number, entry in enumerate(value or [], start=1):
+                sub_rows = [
+                    {"label": sub.label, "value": display_value(sub.block_type, entry.get(sub.name))}
+                    for sub in iter_group_inputs(item)
+                ]
+                items.append(
+                    {"title": f"{item.value.get('item_label') or _('Élément')} {number}", "rows": sub_rows}
+                )
+            rows.append({"label": item.label, "items": items})
+        else:
+            rows.append({"label": item.label, "value": display_value(item.block_type, value)})
+    return rows
+
+
+def build_recap(wizard):
+    sections = []
+    values = dict(wizard.page.step_blocks)
+    for name in wizard.get_form_list():
+        if name == RECAP_SLUG:
+            continue
+        cleaned = wizard.cleaned_step(name) or {}
+        sections.append(
+            {
+                "title": values[name]["title"],
+                "edit_url": wizard.get_step_url(name),
+                "rows": step_rows(values[name], cleaned),
+            }
+        )
+    return sections

@@ -1,0 +1,71 @@
+/* wagtail-passfamille: progressive enhancements only. Every page works without JavaScript;
+   the server decides again everything done here (conditions, validation). */
+(function () {
+  "use strict";
+
+  // Move focus to the error summary so screen reader users hear it first.
+  var summary = document.getElementById("pf-error-summary");
+  if (summary) { summary.focus(); }
+
+  // "Imprimer cette page" on the confirmation page.
+  Array.prototype.forEach.call(document.querySelectorAll(".pf-print"), function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  // Conditions between fields of the same step: show or hide as the citizen answers.
+  function normalise(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/\s+/g, " ").trim().toLowerCase();
+  }
+  function valuesOf(form, prefix, name) {
+    var inputs = form.querySelectorAll('[name="' + prefix + "-" + name + '"]');
+    var values = [];
+    Array.prototype.forEach.call(inputs, function (input) {
+      if (input.type === "checkbox" && inputs.length === 1) { values.push(input.checked ? "oui" : ""); }
+      else if (input.type === "checkbox" || input.type === "radio") { if (input.checked) { values.push(input.value); } }
+      else if (input.value) { values.push(input.value); }
+    });
+    return values;
+  }
+  function test(condition, values) {
+    var op = condition.operator, expected = condition.value;
+    if (op === "is_filled") { return values.length > 0; }
+    if (op === "is_not_filled") { return values.length === 0; }
+    if (!values.length) { return null; }  // unknown: the server decides
+    var wanted = Array.isArray(expected) ? expected.map(normalise) : [normalise(expected)];
+    var any = function (fn) { return values.some(fn); };
+    switch (op) {
+      case "equals": return any(function (v) { return normalise(v) === wanted[0]; });
+      case "differs": return !any(function (v) { return normalise(v) === wanted[0]; });
+      case "one_of": return any(function (v) { return wanted.indexOf(normalise(v)) !== -1; });
+      case "contains": return any(function (v) { return normalise(v).indexOf(wanted[0]) !== -1; });
+      case "greater_than": return any(function (v) { return parseFloat(v.replace(",", ".")) > parseFloat(String(expected).replace(",", ".")); });
+      case "greater_or_equal": return any(function (v) { return parseFloat(v.replace(",", ".")) >= parseFloat(String(expected).replace(",", ".")); });
+      case "less_than": return any(function (v) { return parseFloat(v.replace(",", ".")) < parseFloat(String(expected).replace(",", ".")); });
+      case "less_or_equal": return any(function (v) { return parseFloat(v.replace(",", ".")) <= parseFloat(String(expected).replace(",", ".")); });
+    }
+    return null;
+  }
+  function visible(form, prefix, rule) {
+    var conditions = rule.type === "group" ? rule.conditions : [rule];
+    var results = conditions.map(function (c) { return test(c, valuesOf(form, prefix, c.variable)); });
+    if (rule.type === "group" && rule.mode === "any") {
+      return results.some(function (r) { return r === true; });
+    }
+    return results.every(function (r) { return r === true; });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("form.pf-form"), function (form) {
+    var dependent = form.querySelectorAll("[data-condition]");
+    if (!dependent.length) { return; }
+    function update() {
+      Array.prototype.forEach.call(dependent, function (container) {
+        var rule = JSON.parse(container.getAttribute("data-condition"));
+        container.hidden = !visible(form, container.getAttribute("data-prefix"), rule);
+      });
+    }
+    form.addEventListener("change", update);
+    form.addEventListener("input", update);
+    update();
+  });
+})();

@@ -1,0 +1,117 @@
+"""Turn a completed wizard into one committed submission (and nothing else on failure)."""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .blocks.schema import iter_group_inputs, iter_inputs
+from .forms import to_answer
+
+logger = logging.getLogger(__name__)
+
+
+class SubmissionError(Exception):
+    """The database refused the submission: the citizen's data stay in the wizard."""
+
+
+def form_snapshot(page, step_names):
+    """Labels and structure of the steps the citizen went through, as they were."""
+    snapshot = []
+    values = dict(page.step_blocks)
+    for name in step_names:
+        step_value = values[name]
+        fields = []
+        for item in iter_inputs(step_value):
+            entry = {"name": item.name, "label": item.label, "type": item.block_type}
+            if item.block_type == "groupe":
+                entry["item_label"] = item.value.get("item_label", "")
+                entry["fields"] = [
+                    {"name": sub.name, "label": sub.label, "type": sub.block_type}
+                    for sub in iter_group_inputs(item)
+                ]
+            fields.append(entry)
+        snapshot.append({"step": name, "title": step_value["title"], "fields": fields})
+    return snapshot
+
+
+def collect_answers(final_forms):
+    answers, uploads, contact_email = {}, [], None
+    for form in final_forms.values():
+        for name, value in form.cleaned_data.items():
+            field = form.fields.get(name)
+            if hasattr(value, "read") and hasattr(value, "size"):  # an uploaded file
+                uploads.append((name, value))
+                answers[name] = {"nom": getattr(value, "safe_name", value.name), "taille": value.size}
+                continue
+            answers[name] = to_answer(value)
+            if contact_email is None and getattr(field, "is_contact", False) and value:
+                contact_email = value
+    return answers, uploads, contact_email
+
+
+def submit(wizard, final_forms):
+    """Create the submission in one transaction; replays of the same instance get the same row."""
+    from .models.submissions import ReferenceCounter, SubmissionFile
+    from .tasks import enqueue_acknowledgement
+
+    page = wizard.page
+    submission_class = page.get_submission_class()
+    instance_key = f"{page.pk}:{wizard.instance}"
+    existing = submission_class.objects.filter(instance_key=instance_key).first()
+    if existing:
+        return existing
+    answers, uploads, contact_email = collect_answers(final_forms)
+    stored_files = []
+    try:
+        with transaction.atomic():
+            submission = submission_class.objects.create(
+                page=page,
+                reference=ReferenceCounter.next_reference(page.reference_prefix),
+                instance_key=instance_key,
+                submitted_at=timezone.now(),
+                answers=answers,
+                form_snapshot=form_snapshot(page, list(final_forms)),
+                contact_email=contact_email,
+                language=(get_language() or "fr")[:10],
+            )
+            for field_name, uploaded in uploads:
+                stored = store_submission_file(uploaded)
+                stored_files.append(stored["storage_name"])
+                SubmissionFile.objects.create(submission=submission, field_name=field_name, **stored)
+            page.after_submission(submission)
+            transaction.on_commit(partial(enqueue_acknowledgement, submission.pk), robust=True)
+    except IntegrityError:
+        # A concurrent request of the same instance (double click) committed first.
+        delete_files(stored_files)
+        existing = submission_class.objects.filter(instance_key=instance_key).first()
+        if existing:
+            return existing
+        raise SubmissionError from None
+    except DatabaseError as error:
+        delete_files(stored_files)
+        # The class name only: database messages may quote the values that failed.
+        logger.error(
+            "Submission of page %s failed (%s); the wizard keeps the data",
+            page.pk,
+            type(error).__name__,
+        )
+        raise SubmissionError from None
+    return submission
+
+
+def store_submission_file(uploaded):
+    from .uploads import store_submission_file as store
+
+    return store(uploaded)
+
+
+def delete_files(names):
+    from .uploads import private_storage
+
+    for name in names:
+        private_storage().delete(name)

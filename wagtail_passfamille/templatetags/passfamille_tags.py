@@ -1,0 +1,67 @@
+"""Accessible rendering of citizen form fields: labels, hints and errors tied to their inputs."""
+
+import json
+
+from django import forms, template
+from django.template.loader import render_to_string
+
+register = template.Library()
+
+# Widgets rendered as a group of inputs: a fieldset and a legend name the group (RGAA 11.5).
+GROUPED_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)
+
+
+@register.simple_tag
+def passfamille_field(bound_field, show_errors=True):
+    field_id = bound_field.auto_id or bound_field.html_name
+    errors = bound_field.errors if show_errors else []
+    hint_id = f"{field_id}-hint" if bound_field.help_text else ""
+    error_id = f"{field_id}-error" if errors else ""
+    described_by = " ".join(i for i in (hint_id, error_id) if i)
+    widget = bound_field.field.widget
+    grouped = isinstance(widget, GROUPED_WIDGETS)
+    attrs = {}
+    if not grouped:
+        if described_by:
+            attrs["aria-describedby"] = described_by
+        if errors:
+            attrs["aria-invalid"] = "true"
+    elif errors and isinstance(widget, forms.MultiWidget):
+        attrs["aria-invalid"] = "true"
+    client_rule = getattr(bound_field.form, "client_conditions", {}).get(bound_field.name)
+    context = {
+        "condition_json": json.dumps(client_rule) if client_rule else "",
+        "prefix": bound_field.form.prefix or "",
+        "field": bound_field,
+        "field_id": field_id,
+        "widget_html": bound_field.as_widget(attrs=attrs),
+        "errors": errors,
+        "hint_id": hint_id,
+        "error_id": error_id,
+        "described_by": described_by,
+        "grouped": grouped,
+        "is_checkbox": isinstance(widget, forms.CheckboxInput),
+        "optional": not bound_field.field.required
+        and bound_field.name not in getattr(bound_field.form, "conditionally_required", ()),
+    }
+    return render_to_string("wagtail_passfamille/wizard/field.html", context)
+
+
+@register.filter
+def error_summary(form):
+    """[(anchor id, message)] for every error of a step, groups' items included."""
+    if not getattr(form, "show_errors", True) or not form.is_bound:
+        return []
+    items = [("", str(error)) for error in form.non_field_errors()]
+    for bound_field in form:
+        for error in bound_field.errors:
+            items.append((bound_field.auto_id, f"{bound_field.label} : {error}"))
+    for name, formset in getattr(form, "formsets", {}).items():
+        for error in formset.non_form_errors():
+            items.append((f"group-{formset.prefix}", str(error)))
+        for item_form in formset.forms:
+            for bound_field in item_form:
+                for error in bound_field.errors:
+                    label = f"{formset.spec.item_label} {item_form.item_number} — {bound_field.label}"
+                    items.append((bound_field.auto_id, f"{label} : {error}"))
+    return items

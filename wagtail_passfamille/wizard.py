@@ -1,0 +1,424 @@
+"""The multi-step view of a démarche, mounted by ``DemarchePage.step()``.
+
+Built on django-formtools' named-URL session wizard, with what a public démarche needs on top:
+one wizard instance per URL (two tabs never mix), encrypted storage with an idle lifetime,
+steps shown or skipped by conditions evaluated on the server, no jumping ahead, "Précédent" and
+"Ajouter/Retirer" buttons that keep what was typed, a recap, and a final submit that gives one
+submission however often it is posted.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from formtools.wizard.views import NamedUrlSessionWizardView
+
+from .conf import get_setting
+from .forms import FormBuilder, StepForm
+from .models.pages import RECAP_SLUG
+from .net import client_ip
+from .rules.conditions import evaluate
+from .rules.logic import Truth
+from .rules.variables import build_context
+from .submitting import SubmissionError, submit
+from .throttle import hit
+
+logger = logging.getLogger(__name__)
+
+MAX_POSTED_FIELDS = 1000
+ADD_BUTTON = "passfamille_add"
+REMOVE_BUTTON = "passfamille_remove"
+BACK_BUTTON = "wizard_goto_step"
+
+
+class RecapForm(forms.Form):
+    """The last step: a honeypot for naive bots; the answers themselves are shown read-only."""
+
+    template_name = "wagtail_passfamille/wizard/recap_form.html"
+    site_web = forms.CharField(
+        required=False,
+        label=gettext_lazy("Ne pas remplir ce champ"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, oversized_files=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.show_errors = True
+        self.formsets = {}
+
+    def clean_site_web(self):
+        if self.cleaned_data.get("site_web"):
+            raise forms.ValidationError(
+                gettext_lazy("Votre demande n'a pas pu être envoyée. Réessayez."), code="bot"
+            )
+        return ""
+
+
+class DemarcheWizardView(NamedUrlSessionWizardView):
+    page = None
+    storage_name = "wagtail_passfamille.storage.EncryptedSessionStorage"
+    template_name = "wagtail_passfamille/wizard/step.html"
+    form_list = {"_": StepForm}  # replaced per request by get_form_list()
+
+    @classmethod
+    def get_initkwargs(cls, *args, page=None, **kwargs):
+        initkwargs = super().get_initkwargs(form_list=[("_", StepForm)], **kwargs)
+        initkwargs["page"] = page
+        return initkwargs
+
+    # Instance and storage --------------------------------------------------------------------
+
+    def get_prefix(self, request, *args, **kwargs):
+        return f"passfamille_{self.page.pk}_{kwargs['instance']}"
+
+    @property
+    def file_storage(self):
+        from .uploads import wizard_file_storage
+
+        return wizard_file_storage()
+
+    def dispatch(self, request, *args, **kwargs):
+        self.instance = kwargs["instance"]
+        self._cleaned_steps = {}
+        self._form_list = None
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def submitted_key(self):
+        return f"{self.page.pk}:{self.instance}"
+
+    def already_submitted(self):
+        return self.request.session.get("passfamille_submitted", {}).get(self.submitted_key())
+
+    def restart(self, message):
+        messages.warning(self.request, message)
+        return redirect(self.page.url)
+
+    def check_instance(self):
+        """A redirect when the instance cannot be used (submitted, expired, unknown)."""
+        if self.already_submitted():
+            return redirect(self.confirmation_url())
+        if not self.storage.found:
+            if self.storage.expired or self.request.method == "POST":
+                return self.restart(
+                    _(
+                        "Votre démarche a expiré après une période d'inactivité : vos réponses "
+                        "ont été effacées pour protéger vos données. Merci de recommencer."
+                    )
+                )
+            # A brand-new instance (the page's start URL redirected here).
+            self.storage.current_step = self.steps.first
+        return None
+
+    def confirmation_url(self):
+        return self.page.url + self.page.reverse_subpage(
+            "confirmation", kwargs={"instance": self.instance}
+        )
+
+    def get_step_url(self, step):
+        slug = RECAP_SLUG if step == RECAP_SLUG else self.page.step_slug(step)
+        return self.page.instance_url(self.instance, slug)
+
+    # Steps and conditions --------------------------------------------------------------------
+
+    def rules_context(self, answers):
+        from django.utils import timezone
+
+        return build_context(answers, reference_date=timezone.localdate())
+
+    def get_form_list(self):
+        """Visible steps in order: a step's condition reads the answers of the steps before."""
+        if self._form_list is not None:
+            return OrderedDict(self._form_list)
+        form_list = OrderedDict()
+        answers = {}
+        for name, step_value in self.page.step_blocks:
+            rule = step_value.condition_rule
+            if rule is not None and evaluate(rule, self.rules_context(answers)) is not Truth.TRUE:
+                continue
+            form_list[name] = self.build_form_class(step_value, answers)
+            cleaned = self.cleaned_step(name, form_list[name])
+            if cleaned:
+                answers.update(cleaned)
+        form_list[RECAP_SLUG] = RecapForm
+        self._form_list = form_list
+        self._answers = answers
+        return OrderedDict(form_list)
+
+    def build_form_class(self, step_value, earlier_answers):
+        context = self.rules_context(earlier_answers)
+        step_names = {item_name for item_name in self._step_field_names(step_value)}
+
+        def hidden(item):
+            rule = item.value.condition_rule
+            if rule is None or rule.variables() & step_names:
+                return False
+            return evaluate(rule, context) is not Truth.TRUE
+
+        def same_step_visibility(item):
+            rule = item.value.condition_rule
+            if rule is None or not rule.variables() & step_names:
+                return None
+            return lambda answers: evaluate(
+                rule, self.rules_context({**earlier_answers, **answers})
+            )
+
+        return FormBuilder(
+            step_value, hidden=hidden, same_step_visibility=same_step_visibility
+        ).get_form_class()
+
+    @staticmethod
+    def _step_field_names(step_value):
+        from .blocks.schema import iter_inputs
+
+        return [item.name for item in iter_inputs(step_value)]
+
+    def cleaned_step(self, name, form_class=None):
+        """A step's stored answers, re-validated once per request (None when invalid/absent)."""
+        if name in self._cleaned_steps:
+            return self._cleaned_steps[name]
+        data = self.storage.get_step_data(name)
+        cleaned = None
+        if data is not None:
+            form_class = form_class or self.get_form_list()[name]
+            form = form_class(
+                data=data, files=self.storage.get_step_files(name), prefix=self.get_form_prefix(name)
+            )
+            cleaned = form.cleaned_data if form.is_valid() else None
+        self._cleaned_steps[name] = cleaned
+        return cleaned
+
+    def get_form_prefix(self, step=None, form=None):
+        return "s" + str(step if step is not None else self.steps.current)[:8]
+
+    def first_incomplete_step(self):
+        for name in self.get_form_list():
+            if name == RECAP_SLUG or self.cleaned_step(name) is None:
+                return name
+        return RECAP_SLUG
+
+    def reachable(self, step):
+        steps = list(self.get_form_list())
+        return steps.index(step) <= steps.index(self.first_incomplete_step())
+
+    def get_form_kwargs(self, step=None):
+        return {"oversized_files": getattr(self.request, "passfamille_oversized_files", ())}
+
+    # GET and POST ----------------------------------------------------------------------------
+
+    def resolve_step(self, slug):
+        name = self.page.step_name_from_slug(slug)
+        return name if name in self.get_form_list() else None
+
+    def get(self, request, *args, **kwargs):
+        if response := self.check_instance():
+            return response
+        step = self.resolve_step(kwargs["step"])
+        if step is None or not self.reachable(step):
+            return redirect(self.get_step_url(self.first_incomplete_step()))
+        self.storage.current_step = step
+        form = self.get_form(
+            step=step,
+            data=self.storage.get_step_data(step),
+            files=self.storage.get_step_files(step),
+        )
+        form.show_errors = False
+        return self.render(form)
+
+    def post(self, request, *args, **kwargs):
+        if len(request.POST) > MAX_POSTED_FIELDS:
+            return HttpResponseBadRequest(_("Trop de champs envoyés."))
+        if response := self.check_instance():
+            return response
+        step = self.resolve_step(kwargs["step"])
+        if step is None or not self.reachable(step):
+            messages.warning(request, _("Complétez d'abord cette étape."))
+            return redirect(self.get_step_url(self.first_incomplete_step()))
+        self.storage.current_step = step
+
+        goto = request.POST.get(BACK_BUTTON)
+        if goto:
+            return self.go_back(step, goto)
+        if ADD_BUTTON in request.POST or REMOVE_BUTTON in request.POST:
+            return self.change_group_items(step)
+
+        form = self.get_form(step=step, data=request.POST, files=request.FILES)
+        if not form.is_valid():
+            return self.render(form)
+        self.store_step(step, form)
+        if step == RECAP_SLUG:
+            return self.render_done(form, **kwargs)
+        return redirect(self.get_step_url(self.next_step_after(step)))
+
+    def store_step(self, step, form):
+        self.storage.set_step_data(step, self.process_step(form))
+        self.storage.set_step_files(step, self.process_step_files(form))
+        self._cleaned_steps.pop(step, None)
+        self._form_list = None  # conditions may now show or hide later steps
+
+    def next_step_after(self, step):
+        steps = list(self.get_form_list())
+        return steps[steps.index(step) + 1] if step in steps else self.first_incomplete_step()
+
+    def go_back(self, step, goto):
+        """Keep what was typed on this step (unvalidated), then show the earlier step."""
+        if step != RECAP_SLUG:
+            form = self.get_form(step=step, data=self.request.POST, files=None)
+            self.storage.set_step_data(step, self.get_form_step_data(form))
+        target = self.page.step_name_from_slug(goto) or goto
+        if target not in self.get_form_list():
+            target = self.steps.first
+        return redirect(self.get_step_url(target))
+
+    def change_group_items(self, step):
+        """"Ajouter un enfant" / "Retirer" without JavaScript: re-render, never validate."""
+        data = self.request.POST.copy()
+        form = self.get_form(step=step, data=data)
+        if ADD_BUTTON in data:
+            formset = form.formsets.get(data[ADD_BUTTON])
+            if formset is not None:
+                total = formset.total_form_count()
+                data[formset.management_form.add_prefix("TOTAL_FORMS")] = str(
+                    min(total + 1, formset.absolute_max)
+                )
+        else:
+            group, _sep, index = data[REMOVE_BUTTON].rpartition("-")
+            formset = form.formsets.get(group)
+            if (
+                formset is not None
+                and index.isdigit()
+                and formset.total_form_count() > formset.spec.min_items
+            ):
+                remove_item(data, formset, int(index))
+        form = self.get_form(step=step, data=data)
+        self.storage.set_step_data(step, self.get_form_step_data(form))
+        form.show_errors = False
+        return self.render(form)
+
+    # Storage of step data --------------------------------------------------------------------
+
+    def get_form_step_data(self, form):
+        """Only the keys this step's form reads: nothing else posted reaches the session."""
+        return {key: form.data.getlist(key) for key in posted_keys(form) if key in form.data}
+
+    def process_step(self, form):
+        return self.get_form_step_data(form)
+
+    # Done ------------------------------------------------------------------------------------
+
+    def render_done(self, form, **kwargs):
+        limit, window = get_setting("SUBMIT_LIMIT_PER_IP")
+        if not hit("submit", client_ip(self.request), limit, window):
+            return self.render(form, throttled=True)
+        final_forms = OrderedDict()
+        for name in self.get_form_list():
+            if name == RECAP_SLUG:
+                continue
+            form_obj = self.get_form(
+                step=name,
+                data=self.storage.get_step_data(name),
+                files=self.storage.get_step_files(name),
+            )
+            if not form_obj.is_valid():
+                messages.warning(self.request, _("Vérifiez cette étape avant d'envoyer."))
+                return redirect(self.get_step_url(name))
+            final_forms[name] = form_obj
+        try:
+            submission = submit(self, final_forms)
+        except SubmissionError:
+            return self.render(form, submit_failed=True)
+        submitted = self.request.session.setdefault("passfamille_submitted", {})
+        submitted[self.submitted_key()] = submission.pk
+        self.request.session.modified = True
+        self.storage.discard()
+        return redirect(self.confirmation_url())
+
+    def render(self, form=None, **kwargs):
+        form = form or self.get_form()
+        context = self.get_context_data(form=form, **kwargs)
+        response = self.render_to_response(context)
+        if kwargs.get("throttled") or kwargs.get("submit_failed"):
+            response.status_code = 429 if kwargs.get("throttled") else 503
+        return response
+
+    def get_context_data(self, form, **kwargs):
+        from .recap import build_recap
+
+        context = super().get_context_data(form=form, **kwargs)
+        context.update(self.page.get_context(self.request))
+        steps = list(self.get_form_list())
+        current = self.steps.current
+        index = steps.index(current) if current in steps else 0
+        step_values = dict(self.page.step_blocks)
+        context.update(
+            {
+                "page": self.page,
+                "step_value": step_values.get(current),
+                "step_number": index + 1,
+                "step_count": len(steps),
+                "is_recap": current == RECAP_SLUG,
+                "previous_slug": self.slug(steps[index - 1]) if index > 0 else None,
+                "form_action": self.get_step_url(current),
+                "throttled": kwargs.get("throttled", False),
+                "submit_failed": kwargs.get("submit_failed", False),
+            }
+        )
+        if current == RECAP_SLUG:
+            context["recap"] = build_recap(self)
+        return context
+
+    def slug(self, step):
+        return RECAP_SLUG if step == RECAP_SLUG else self.page.step_slug(step)
+
+
+def posted_keys(form):
+    """Every data key a step form (and its formsets) reads."""
+    keys = []
+    forms_to_read = [form]
+    for formset in getattr(form, "formsets", {}).values():
+        keys.extend(formset.management_form.add_prefix(n) for n in formset.management_form.fields)
+        forms_to_read.extend(formset.forms)
+    for a_form in forms_to_read:
+        for bound_field in a_form:
+            widget = bound_field.field.widget
+            if isinstance(widget, forms.MultiWidget):
+                keys.extend(f"{bound_field.html_name}_{i}" for i in range(len(widget.widgets)))
+            else:
+                keys.append(bound_field.html_name)
+    return keys
+
+
+def remove_item(data, formset, index):
+    """Drop item ``index`` of a formset in posted data, shifting the following items down."""
+    total = formset.total_form_count()
+    if not 0 <= index < total:
+        return
+    fields = list(formset.form.base_fields)
+    for position in range(index, total - 1):
+        for name in fields:
+            source = f"{formset.prefix}-{position + 1}-{name}"
+            target = f"{formset.prefix}-{position}-{name}"
+            _move(data, source, target)
+    for name in fields:
+        for key in [k for k in data if k.startswith(f"{formset.prefix}-{total - 1}-{name}")]:
+            del data[key]
+    data[formset.management_form.add_prefix("TOTAL_FORMS")] = str(total - 1)
+
+
+def _move(data, source, target):
+    """Replace the keys of item field ``target`` by those of ``source`` (absent ones too)."""
+    for key in [k for k in list(data) if k == target or k.startswith(target + "_")]:
+        del data[key]
+    for key in [k for k in list(data) if k == source or k.startswith(source + "_")]:
+        data.setlist(target + key[len(source) :], data.getlist(key))
+        del data[key]
