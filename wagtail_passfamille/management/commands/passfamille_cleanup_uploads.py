@@ -1,0 +1,39 @@
+"""Remove the files of abandoned démarches; run it from cron or a systemd timer.
+
+Files of unfinished wizards live under ``wizard/`` in the private storage; the wizard deletes
+them once a démarche is submitted, but a citizen who leaves halfway leaves them behind.
+Prints counts only: file names are personal data.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.uploads import delete_stale_wizard_files
+
+
+class Command(BaseCommand):
+    help = (
+        "Supprime les fichiers des démarches abandonnées (wizard/) plus anciens que "
+        "WAGTAIL_PASSFAMILLE_WIZARD_LIFETIME."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="compter les fichiers sans les supprimer"
+        )
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            metavar="SECONDES",
+            help="âge minimal d'un fichier supprimé (par défaut : la durée de vie d'une démarche)",
+        )
+
+    def handle(self, *args, dry_run=False, older_than=None, **options):
+        seconds = get_setting("WIZARD_LIFETIME") if older_than is None else older_than
+        if seconds < 0:
+            raise CommandError("--older-than doit être positif.")
+        count = delete_stale_wizard_files(seconds, dry_run=dry_run)
+        if dry_run:
+            self.stdout.write(f"{count} fichier(s) à supprimer (simulation : rien n'est supprimé).")
+        else:
+            self.stdout.write(f"{count} fichier(s) supprimé(s).")

@@ -1,0 +1,529 @@
+"""Citizens' uploaded files: limits while they stream, checks on content, private storage.
+
+In request order:
+
+1. :class:`~wagtail_passfamille.middleware.UploadLimitMiddleware` answers 413 to a wizard POST
+   whose ``Content-Length`` exceeds :func:`request_body_limit`, without reading the body, and
+   installs :class:`LimitedUploadHandler` before ``CsrfViewMiddleware`` parses anything.
+2. :class:`LimitedUploadHandler` drops a file above ``MAX_UPLOAD_SIZE`` while it streams, and a
+   second file sent in one field (CVE-2023-31047); it records both on the request.
+3. The middleware replaces such a field's entry in ``request.FILES`` with a
+   :class:`RejectedUpload`, so :class:`CitizenFileField` can say what went wrong from the files
+   mapping alone: forms and the formtools wizard need no access to the request.
+4. :func:`validate_upload` decides what a file *is* from its bytes, never from its name or the
+   browser's content type.
+5. :class:`RandomNameStorage` saves under a random name in the private ``FILE_STORAGE``; the
+   citizen's name survives only as display metadata (:func:`sanitize_display_name`).
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import (
+    ImproperlyConfigured,
+    SuspiciousFileOperation,
+    ValidationError,
+)
+from django.core.files import File
+from django.core.files.storage import Storage
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.deconstruct import deconstructible
+from django.utils.formats import number_format
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from .conf import PREFIX, get_setting
+
+# Larger images are refused before decoding: a 50 Mpx RGBA image already takes 200 MB.
+MAX_IMAGE_PIXELS = 50_000_000
+# File fields one wizard step may hold; bounds the request body (see request_body_limit).
+MAX_FILES_PER_STEP = 5
+# Multipart boundaries and part headers around the files and fields.
+MULTIPART_OVERHEAD = 64 * 1024
+# Django's default DATA_UPLOAD_MAX_MEMORY_SIZE, used when a site disables that limit.
+DEFAULT_FIELDS_ALLOWANCE = 2_621_440
+DISPLAY_NAME_MAX_LENGTH = 100
+DEFAULT_DISPLAY_NAME = "fichier"
+WIZARD_PREFIX = "wizard/"
+SUBMISSION_PREFIX = "submissions/"
+# Enough to read every signature below.
+HEAD_SIZE = 16
+
+TOO_LARGE = "file_too_large"
+MULTIPLE = "multiple_files"
+
+MESSAGES = {
+    "empty": _("Le fichier envoyé est vide."),
+    TOO_LARGE: _("Le fichier dépasse la taille maximale de %(size)s."),
+    MULTIPLE: _("Envoyez un seul fichier dans ce champ."),
+    "unsupported_type": _("Ce type de fichier n'est pas accepté. Formats acceptés : %(formats)s."),
+    "too_many_pixels": _(
+        "Cette image est trop grande (%(pixels)s mégapixels au plus). "
+        "Réduisez sa définition ou envoyez-la en PDF."
+    ),
+    "corrupt": _("Ce fichier est endommagé ou incomplet : il ne peut pas être lu."),
+}
+
+
+@dataclass(frozen=True)
+class FileType:
+    """A type recognised from its first bytes; the extension is the only one we ever store."""
+
+    content_type: str
+    extension: str
+    label: str
+    signature: bytes
+    accept: tuple[str, ...]
+    pil_format: str | None = None
+
+
+KNOWN_TYPES = {
+    file_type.content_type: file_type
+    for file_type in (
+        FileType("application/pdf", ".pdf", "PDF", b"%PDF-", (".pdf",)),
+        FileType("image/jpeg", ".jpg", "JPEG", b"\xff\xd8\xff", (".jpg", ".jpeg"), "JPEG"),
+        FileType("image/png", ".png", "PNG", b"\x89PNG\r\n\x1a\n", (".png",), "PNG"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class DetectedType:
+    content_type: str
+    extension: str
+    # A heuristic hint for whoever serves the file (force a download, warn the agent): PDF
+    # actions can hide in compressed object streams, so False proves nothing.
+    active_content: bool = False
+
+
+def allowed_types() -> list[FileType]:
+    """The known types listed in ``ALLOWED_UPLOAD_TYPES``, in the settings' order."""
+    return [KNOWN_TYPES[ct] for ct in get_setting("ALLOWED_UPLOAD_TYPES") if ct in KNOWN_TYPES]
+
+
+def accept_attribute() -> str:
+    return ",".join(ext for file_type in allowed_types() for ext in file_type.accept)
+
+
+def sniff(head: bytes) -> FileType | None:
+    for file_type in KNOWN_TYPES.values():
+        if head.startswith(file_type.signature):
+            return file_type
+    return None
+
+
+def format_size(num_bytes: int) -> str:
+    """``10 Mo``, ``64 Ko``, ``1,5 Go``: binary multiples, as people read their file sizes."""
+    units = ((1024**3, _("%(size)s Go")), (1024**2, _("%(size)s Mo")), (1024, _("%(size)s Ko")))
+    for factor, label in units:
+        if num_bytes >= factor:
+            value = num_bytes / factor
+            text = str(int(value)) if value.is_integer() else number_format(round(value, 1), 1)
+            return label % {"size": text}
+    return _("%(size)s octets") % {"size": num_bytes}
+
+
+def request_body_limit() -> int:
+    """The largest body a wizard step POST may declare, in bytes.
+
+    ``MAX_UPLOAD_SIZE × MAX_FILES_PER_STEP`` for the files, plus ``DATA_UPLOAD_MAX_MEMORY_SIZE``
+    (what Django accepts for the other fields; 2.5 MB when disabled) and
+    ``MULTIPART_OVERHEAD``. With the defaults: 10 MiB × 5 + 2.5 MiB + 64 KiB ≈ 52.6 MiB.
+    """
+    fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if fields is None:
+        fields = DEFAULT_FIELDS_ALLOWANCE
+    return get_setting("MAX_UPLOAD_SIZE") * MAX_FILES_PER_STEP + fields + MULTIPART_OVERHEAD
+
+
+# --- While the body streams ---------------------------------------------------------------
+
+
+class RejectedUpload(UploadedFile):
+    """Stands in ``request.FILES`` for a file the upload handler refused.
+
+    It is empty and has no name, so it is falsy: a plain ``FileField`` sees no file at all, and
+    :class:`CitizenFileField` reports ``reason``.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(file=io.BytesIO(), name=None, content_type=None, size=0)
+        self.reason = reason
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Counts each file's bytes as they stream; drops a file above ``MAX_UPLOAD_SIZE``.
+
+    Must come first in ``request.upload_handlers``: raising ``SkipFile`` makes Django close the
+    other handlers' current file (deleting the partial temporary file) and skip to the next
+    part, so the other fields still arrive. The field names are recorded on the request, in
+    ``passfamille_oversized_files`` and ``passfamille_multiple_files``.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.max_size = get_setting("MAX_UPLOAD_SIZE")
+        self.seen_fields: set[str] = set()
+        self.oversized: set[str] = set()
+        self.multiple: set[str] = set()
+        self.received = 0
+        self.skip_current = False
+        if request is not None:
+            request.passfamille_oversized_files = self.oversized
+            request.passfamille_multiple_files = self.multiple
+
+    def new_file(self, field_name, *args, **kwargs):
+        super().new_file(field_name, *args, **kwargs)
+        self.received = 0
+        # Refusing here would be too early: the handlers after us have not opened this file
+        # yet, and Django would close their previous one, which may belong to another field.
+        self.skip_current = field_name in self.seen_fields
+        if self.skip_current:
+            self.multiple.add(field_name)
+        self.seen_fields.add(field_name)
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.skip_current:
+            raise SkipFile
+        self.received += len(raw_data)
+        if self.received > self.max_size:
+            self.oversized.add(self.field_name)
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        # The next handler (memory or temporary file) builds the UploadedFile.
+        return None
+
+
+def upload_problems(request) -> dict[str, str]:
+    """``{field name: reason}`` for the files the handler refused in this request."""
+    problems = dict.fromkeys(getattr(request, "passfamille_oversized_files", ()), TOO_LARGE)
+    problems.update(dict.fromkeys(getattr(request, "passfamille_multiple_files", ()), MULTIPLE))
+    return problems
+
+
+def replace_rejected_files(request) -> None:
+    """Put a :class:`RejectedUpload` in ``request.FILES`` for every refused field.
+
+    A field that received two files keeps neither: the form must not pick one silently.
+    """
+    for field_name, reason in upload_problems(request).items():
+        for uploaded in request.FILES.getlist(field_name):
+            uploaded.close()  # removed from FILES, so the request would no longer close it
+        request.FILES.setlist(field_name, [RejectedUpload(reason)])
+
+
+# --- What the bytes are -------------------------------------------------------------------
+
+# A PDF name token, possibly #xx-escaped (/J#61vaScript), followed by a delimiter.
+_PDF_NAME = re.compile(rb"/((?:[A-Za-z]|#[0-9A-Fa-f]{2}){2,16})(?=[\s/<>\[\]()%{}])")
+_PDF_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_ACTIVE_NAMES = {b"JavaScript", b"JS", b"Launch"}
+_PDF_OVERLAP = 64
+
+
+def _unescape_pdf_name(name: bytes) -> bytes:
+    return _PDF_ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), name)
+
+
+def _pdf_has_active_content(uploaded_file) -> bool:
+    tail = b""
+    for chunk in uploaded_file.chunks():
+        buffer = tail + chunk
+        for match in _PDF_NAME.finditer(buffer):
+            if _unescape_pdf_name(match[1]) in _PDF_ACTIVE_NAMES:
+                return True
+        # A name cut at the chunk's end has no delimiter yet: it is found in the next buffer.
+        tail = buffer[-_PDF_OVERLAP:]
+    return False
+
+
+def _check_pixels(image) -> None:
+    width, height = image.size
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            MESSAGES["too_many_pixels"],
+            code="too_many_pixels",
+            params={"pixels": MAX_IMAGE_PIXELS // 1_000_000},
+        )
+
+
+def _verify_image(uploaded_file, pil_format: str) -> None:
+    # Only the format the magic bytes announced may parse the file: Pillow's other plugins
+    # (EPS, etc.) never see citizen input.
+    try:
+        uploaded_file.seek(0)
+        with Image.open(uploaded_file, formats=[pil_format]) as image:
+            _check_pixels(image)
+            image.verify()  # PNG: chunk structure and CRCs
+        # verify() leaves the image unusable; decoding needs a fresh one.
+        uploaded_file.seek(0)
+        with Image.open(uploaded_file, formats=[pil_format]) as image:
+            _check_pixels(image)
+            if pil_format == "JPEG":
+                # Decoding at 1/8 scale still reads every scan (truncation is caught) in an
+                # eighth of the memory.
+                image.draft(None, (1, 1))
+            image.load()
+    except ValidationError:
+        raise
+    except Image.DecompressionBombError as exc:
+        # Pillow refuses above twice its own limit before we can look at the size.
+        raise ValidationError(
+            MESSAGES["too_many_pixels"],
+            code="too_many_pixels",
+            params={"pixels": MAX_IMAGE_PIXELS // 1_000_000},
+        ) from exc
+    except Exception as exc:
+        # Malformed input reaches Pillow's decoders as OSError, SyntaxError, ValueError,
+        # struct.error, EOFError...: for the citizen each one means an unreadable file.
+        raise ValidationError(MESSAGES["corrupt"], code="corrupt") from exc
+
+
+def _size_of(uploaded_file) -> int:
+    try:
+        return uploaded_file.size
+    except (AttributeError, OSError):
+        return 0
+
+
+def validate_upload(uploaded_file) -> DetectedType:
+    """Check what ``uploaded_file`` is from its content and return its type.
+
+    Accepts the types of ``ALLOWED_UPLOAD_TYPES`` that :data:`KNOWN_TYPES` can recognise (PDF,
+    JPEG, PNG); everything else (SVG, HTML, XML, scripts, text…) is refused whatever its name.
+    Images are decoded in full, bounded by :data:`MAX_IMAGE_PIXELS`. Raises
+    ``ValidationError`` with a French message; leaves the file at offset 0.
+    """
+    size = _size_of(uploaded_file)
+    max_size = get_setting("MAX_UPLOAD_SIZE")
+    if size > max_size:
+        raise ValidationError(
+            MESSAGES[TOO_LARGE], code=TOO_LARGE, params={"size": format_size(max_size)}
+        )
+    uploaded_file.seek(0)
+    head = uploaded_file.read(HEAD_SIZE)
+    uploaded_file.seek(0)
+    if not head:
+        raise ValidationError(MESSAGES["empty"], code="empty")
+    allowed = allowed_types()
+    file_type = sniff(head)
+    if file_type not in allowed:
+        raise ValidationError(
+            MESSAGES["unsupported_type"],
+            code="unsupported_type",
+            params={"formats": ", ".join(t.label for t in allowed)},
+        )
+    try:
+        if file_type.pil_format:
+            _verify_image(uploaded_file, file_type.pil_format)
+        active = file_type.content_type == "application/pdf" and _pdf_has_active_content(
+            uploaded_file
+        )
+    finally:
+        uploaded_file.seek(0)
+    return DetectedType(file_type.content_type, file_type.extension, active)
+
+
+def sanitize_display_name(name, max_length: int = DISPLAY_NAME_MAX_LENGTH) -> str:
+    """The citizen's file name, safe to show to agents; never used to store anything.
+
+    Keeps the last path component, drops control and format characters (NUL, RTL override,
+    zero-width…), collapses whitespace, strips leading and trailing dots, and shortens long
+    names while keeping a short extension.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(char for char in name if unicodedata.category(char)[0] != "C")
+    name = " ".join(name.split()).strip(" .")
+    if not name:
+        return DEFAULT_DISPLAY_NAME
+    if len(name) > max_length:
+        stem, dot, extension = name.rpartition(".")
+        if dot and stem and len(extension) <= 10:
+            name = stem[: max_length - len(extension) - 1].rstrip(" .") + "." + extension
+        else:
+            name = name[:max_length]
+    return name
+
+
+# --- Form field ---------------------------------------------------------------------------
+
+
+class CitizenFileInput(forms.FileInput):
+    def value_from_datadict(self, data, files, name):
+        # Several files under one name (CVE-2023-31047) also fail without the middleware.
+        getlist = getattr(files, "getlist", None)
+        if getlist is not None and len(getlist(name)) > 1:
+            return RejectedUpload(MULTIPLE)
+        return super().value_from_datadict(data, files, name)
+
+
+class CitizenFileField(forms.FileField):
+    """A justificatif: checked on content by :func:`validate_upload`.
+
+    ``clean()`` returns the uploaded file with its ``content_type`` replaced by the detected
+    one, its ``name`` sanitised for display, and a ``detected_type`` (:class:`DetectedType`).
+    A :class:`RejectedUpload` in the files mapping becomes the matching French error.
+    """
+
+    widget = CitizenFileInput
+    default_error_messages = {"empty": MESSAGES["empty"]}
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.setdefault("accept", accept_attribute())
+        return attrs
+
+    def clean(self, data, initial=None):
+        if isinstance(data, RejectedUpload):
+            params = {"size": format_size(get_setting("MAX_UPLOAD_SIZE"))}
+            raise ValidationError(MESSAGES[data.reason], code=data.reason, params=params)
+        value = super().clean(data, initial)
+        if value is not None and value is data:
+            detected = validate_upload(value)
+            value.content_type = detected.content_type
+            value.name = sanitize_display_name(value.name)
+            value.detected_type = detected
+        return value
+
+
+# --- Storage ------------------------------------------------------------------------------
+
+
+@functools.cache
+def private_storage() -> Storage:
+    """The storage of ``FILE_STORAGE`` (``{"BACKEND": ..., "OPTIONS": {...}}``), built once."""
+    config = get_setting("FILE_STORAGE")
+    try:
+        backend = import_string(config["BACKEND"])
+    except (KeyError, TypeError, ImportError) as exc:
+        raise ImproperlyConfigured(
+            f"{PREFIX}FILE_STORAGE needs a 'BACKEND' naming a storage class."
+        ) from exc
+    return backend(**config.get("OPTIONS", {}))
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs):
+    if setting == PREFIX + "FILE_STORAGE":
+        private_storage.cache_clear()
+
+
+@deconstructible(path="wagtail_passfamille.uploads.RandomNameStorage")
+class RandomNameStorage(Storage):
+    """Saves every file as ``<prefix><32 random hex><extension of the detected type>``.
+
+    The name passed to ``save()`` is ignored: a citizen's name never reaches the disk, so path
+    traversal, NUL bytes or 300-character names cannot either. Files go to ``storage`` (the
+    private storage by default, resolved at each call so settings overrides apply). It has no
+    public URL: files are served by a permission-checked view.
+    """
+
+    def __init__(self, prefix: str, storage: Storage | None = None):
+        self.prefix = prefix.strip("/") + "/"
+        self._storage = storage
+
+    @property
+    def storage(self) -> Storage:
+        return self._storage if self._storage is not None else private_storage()
+
+    def _own(self, name: str) -> str:
+        path = PurePosixPath(name)
+        if not name.startswith(self.prefix) or ".." in path.parts or "\x00" in name:
+            raise SuspiciousFileOperation(f"{self.prefix!r} storage refuses a foreign name.")
+        return name
+
+    def save(self, name, content, max_length=None):
+        if not hasattr(content, "chunks"):
+            content = File(content)
+        content.seek(0)
+        file_type = sniff(content.read(HEAD_SIZE))
+        content.seek(0)
+        extension = file_type.extension if file_type else ""
+        new_name = f"{self.prefix}{secrets.token_hex(16)}{extension}"
+        return self.storage.save(new_name, content, max_length=max_length)
+
+    def _open(self, name, mode="rb"):
+        return self.storage.open(self._own(name), mode)
+
+    def delete(self, name):
+        self.storage.delete(self._own(name))
+
+    def exists(self, name):
+        return self.storage.exists(self._own(name))
+
+    def size(self, name):
+        return self.storage.size(self._own(name))
+
+    def listdir(self, path):
+        return self.storage.listdir(self._own(path.rstrip("/") + "/"))
+
+    def path(self, name):
+        return self.storage.path(self._own(name))
+
+    def get_modified_time(self, name):
+        return self.storage.get_modified_time(self._own(name))
+
+    def url(self, name):
+        raise NotImplementedError("Citizens' files have no URL: serve them through a view.")
+
+
+def wizard_storage() -> RandomNameStorage:
+    """For the wizard's ``file_storage``: files of unfinished démarches."""
+    return RandomNameStorage(WIZARD_PREFIX)
+
+
+def submission_storage() -> RandomNameStorage:
+    """For ``FileField(storage=submission_storage)``: files of submitted démarches."""
+    return RandomNameStorage(SUBMISSION_PREFIX)
+
+
+def _walk(storage: Storage, directory: str):
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for file_name in files:
+        yield f"{directory}/{file_name}"
+    for sub in directories:
+        yield from _walk(storage, f"{directory}/{sub}")
+
+
+def delete_stale_wizard_files(
+    older_than_seconds: float, *, dry_run: bool = False, storage: Storage | None = None
+) -> int:
+    """Delete the files under ``wizard/`` last modified more than ``older_than_seconds`` ago.
+
+    Returns how many were (with ``dry_run``, would be) deleted. Files of submissions, under
+    ``submissions/``, are never looked at.
+    """
+    storage = storage if storage is not None else private_storage()
+    cutoff = time.time() - older_than_seconds
+    count = 0
+    for name in _walk(storage, WIZARD_PREFIX.rstrip("/")):
+        try:
+            # Naive datetimes (USE_TZ = False) are local time, as .timestamp() assumes.
+            modified = storage.get_modified_time(name).timestamp()
+        except FileNotFoundError:
+            continue  # removed meanwhile, by the wizard or another cleanup
+        if modified < cutoff:
+            if not dry_run:
+                storage.delete(name)
+            count += 1
+    return count
