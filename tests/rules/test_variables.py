@@ -264,3 +264,16 @@ def test_children_as_typed_objects_with_partial_dates():
     ambiguous = unknown("ambiguous")
     assert ctx.get("caf.ages_enfants") == (10, 6, ambiguous, ambiguous, ambiguous)
     assert ctx.get("caf.nombre_enfants") == 5
+
+
+def test_answers_cannot_pass_for_certified_data():
+    answers = {"caf.quotient_familial": 1, "caf.autre": "x", "dgfip.commune": "51108", "qf": 1}
+    ctx = build_context(answers, reference_date=REF, caf_verification="refus_partage")
+    assert ctx.get("caf.quotient_familial") == unknown("refused")
+    assert ctx.get("caf.autre") == unknown("not_requested")
+    assert ctx.get("dgfip.commune") == unknown("not_requested")
+    assert ctx.get("qf") == 1
+    with pytest.raises(ValueError):
+        build_context({}, reference_date=REF, extra={"caf.quotient_familial": 100})
+    ctx = build_context({}, reference_date=REF, extra={"demarche.annee": 2026, "quartier": "A"})
+    assert (ctx.get("demarche.annee"), ctx.provenance("quartier")) == (2026, "extra")

@@ -23,7 +23,7 @@ import enum
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from .coerce import canonical_decimal, normalise_text, to_bool, to_date, to_decimal
 from .logic import Truth, Unknown, UnknownReason, all_of, any_of
@@ -245,16 +245,19 @@ def _equals(actual: object, expected: object) -> Truth:
     return Truth.FALSE
 
 
-def _sign(left: Decimal | dt.date, right: Decimal | dt.date) -> int:
-    return (left > right) - (left < right)  # type: ignore[operator]
+_Ordered = TypeVar("_Ordered", Decimal, dt.date)
+
+
+def _sign(left: _Ordered, right: _Ordered) -> int:
+    return (left > right) - (left < right)
 
 
 def _compare(actual: object, expected: object) -> int | None:
     if isinstance(actual, bool) or isinstance(expected, bool):
         return None
     if isinstance(actual, dt.date):
-        right_date = to_date(expected)
-        return None if right_date is None else _sign(to_date(actual), right_date)  # type: ignore[arg-type]
+        left_day, right_day = to_date(actual), to_date(expected)
+        return None if left_day is None or right_day is None else _sign(left_day, right_day)
     if _is_number(actual) or isinstance(actual, str):
         left, right = to_decimal(actual), to_decimal(expected)
         if left is not None and right is not None:

@@ -238,6 +238,11 @@ class Context:
         return isinstance(name, str) and not isinstance(self.get(name), Unknown)
 
 
+def _is_reserved(name: str) -> bool:
+    prefix, dot, _ = name.partition(".")
+    return bool(dot) and prefix in RESERVED_PREFIXES
+
+
 def _group_values(group: object, sub_field: str) -> object:
     if isinstance(group, Unknown):
         return group
@@ -331,7 +336,7 @@ def _source_values(
 ) -> dict[str, object]:
     """Raw values of one source keyed by input field, unknown ones with their reason."""
     if result is None:
-        reason = _REASON_BY_STATE.get(state, UnknownReason.NOT_REQUESTED)  # type: ignore[arg-type]
+        reason = UnknownReason.NOT_REQUESTED if state is None else _REASON_BY_STATE[state]
         return {key: Unknown(reason) for key in fields}
     values: dict[str, object] = {}
     for key, scope in fields.items():
@@ -418,6 +423,8 @@ def build_context(
     values: dict[str, object] = {}
     provenances: dict[str, str] = {}
     for name, value in (answers or {}).items():
+        if _is_reserved(name):
+            continue  # an answer (a tampered POST…) never passes for certified data
         values[name] = Unknown(UnknownReason.UNANSWERED) if is_blank(value) else value
         provenances[name] = "reponse"
 
@@ -438,12 +445,12 @@ def build_context(
         "dgfip.commune": _checked(raw_dgfip["commune"], _commune),
     }
     rfr, parts = certified["dgfip.revenu_fiscal_reference"], certified["dgfip.nombre_parts"]
-    if isinstance(rfr, Unknown) or isinstance(parts, Unknown):
+    if isinstance(rfr, int) and isinstance(parts, Decimal):
+        certified["dgfip.quotient_annuel"] = quotient_annuel(rfr, parts)
+        certified["dgfip.quotient_mensuel"] = quotient_mensuel(rfr, parts)
+    else:  # the quotients are unknown for the reason the income or the parts are
         missing = rfr if isinstance(rfr, Unknown) else parts
         certified["dgfip.quotient_annuel"] = certified["dgfip.quotient_mensuel"] = missing
-    else:
-        certified["dgfip.quotient_annuel"] = quotient_annuel(rfr, parts)  # type: ignore[arg-type]
-        certified["dgfip.quotient_mensuel"] = quotient_mensuel(rfr, parts)  # type: ignore[arg-type]
     values.update(certified)
     for source, state in (("caf", caf_state), ("dgfip", dgfip_state)):
         values[f"{source}.verification"] = (
@@ -469,6 +476,8 @@ def build_context(
         provenances["demarche.nombre_enfants_inscrits"] = "demarche"
 
     for name, value in (extra or {}).items():
+        if name in values and _is_reserved(name):
+            raise ValueError(f"extra variables cannot replace {name!r}")
         values[name] = value
         provenances.setdefault(name, "extra")
     return Context(values, reference_date, children, provenances)
