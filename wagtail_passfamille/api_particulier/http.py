@@ -366,7 +366,8 @@ class Transport:
             return ProviderUnavailable(
                 endpoint=endpoint, api=self.api, code=raw, title=titles[raw], request_id=request_id
             )
-        rid = raw.headers.get("X-Request-Id") or request_id
+        # The id we sent (X-Correlation-ID) is the one both sides can trace; else the API's own.
+        rid = request_id or raw.headers.get("X-Request-Id")
         data = _json_or_none(raw.body)
         if raw.status not in ok:
             text = raw.body[:500].decode("utf-8", "replace") if data is None else None
