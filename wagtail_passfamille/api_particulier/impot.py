@@ -45,6 +45,8 @@ class ImpotParticulierClient:
     """
 
     api = IMPOT_PARTICULIER
+    # The clock deciding when the access token is renewed; tests replace it on the instance.
+    _clock = staticmethod(time.monotonic)
 
     def __init__(
         self,
@@ -156,12 +158,12 @@ class ImpotParticulierClient:
     def _bearer(self, *, stale: str | None = None) -> str:
         """The current access token, fetched once for all threads; renewed when ``stale``."""
         with self._lock:
-            expired = time.monotonic() >= self._renew_at
+            expired = self._clock() >= self._renew_at
             if self._access_token is None or expired or self._access_token == stale:
                 token, lifetime = self._fetch_token()
                 self._access_token = token
                 # Renew before the gateway sees it expire: 10 % of its life, at most a minute.
-                self._renew_at = time.monotonic() + lifetime - min(60.0, lifetime / 10)
+                self._renew_at = self._clock() + lifetime - min(60.0, lifetime / 10)
             return self._access_token
 
     def _fetch_token(self) -> tuple[str, float]:

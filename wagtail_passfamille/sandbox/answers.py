@@ -237,8 +237,16 @@ def dgfip_error(status: int, code: str | None = None, message: str | None = None
     )
 
 
+RETIRED_NOTICE = (
+    "Cette URL n'existe plus sur API Particulier depuis le 8 janvier 2024. "
+    "Veuillez mettre à jour votre application."
+)
+
+
 def forced(family: str, status: int, code: str | None) -> Answer:
     """The answer of a forced-status fault, in the endpoint's own error format."""
+    if status == 410:  # what a retired route answers: plain text, no Content-Type
+        return text_answer(410, RETIRED_NOTICE, None)
     if family == "v3":
         return v3_forced(status, code)
     if family == "v2":

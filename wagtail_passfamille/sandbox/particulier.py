@@ -16,6 +16,7 @@ from wagtail_passfamille.api_particulier.siret import is_valid_siret
 
 from . import cases
 from .answers import (
+    RETIRED_NOTICE,
     Accepted,
     Answer,
     Request,
@@ -36,10 +37,7 @@ _DEPARTEMENT_RE = re.compile(r"[0-9]{2,3}|2[AB]", re.ASCII)
 _INT_RE = re.compile(r"[0-9]{1,4}", re.ASCII)
 Headers = tuple[tuple[str, str], ...]
 
-RETIRED_SVAIR = (
-    "Cette URL n'existe plus sur API Particulier depuis le 8 janvier 2024. "
-    "Veuillez mettre à jour votre application."
-)
+RETIRED_SVAIR = RETIRED_NOTICE
 RETIRED_QF_V1 = (
     "L'API Quotient Familial v1 n'est plus disponible depuis le 31/10/2025. Veuillez utiliser "
     "l'API v2 : https://particulier.api.gouv.fr/catalogue/cnav/quotient_familial"
@@ -100,7 +98,9 @@ def check_identity(params: dict[str, Any], today: date, *, v2: bool = False) -> 
     if usage is not None and (not isinstance(usage, str) or not _is_name(usage)):
         return "00420"
     prenoms = params.get("prenoms")
-    if not isinstance(prenoms, list) or not 1 <= len(prenoms) <= 3:
+    if prenoms is None and v2:
+        prenoms = []  # optional on v2 (api-particulier-v2.yaml); staging's 404/503 cases have none
+    elif not isinstance(prenoms, list) or not 1 <= len(prenoms) <= 3:
         return "00421"
     if not all(_is_name(p) for p in prenoms):
         return "00367"

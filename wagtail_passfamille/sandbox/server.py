@@ -331,6 +331,10 @@ class Sandbox:
             raise ValueError(status)
         self.state.ping_status = status
 
+    def revoke_dgfip_tokens(self) -> None:
+        """Invalidate the DGFiP access tokens issued so far (a client must fetch a new one)."""
+        self.state.revoke_access_tokens()
+
     def blacklist(self, token: str) -> None:
         self.state.blacklist.add(token)
 

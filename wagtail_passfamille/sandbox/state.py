@@ -143,6 +143,11 @@ class SandboxState:
         with self._lock:
             self._access_tokens[token] = access
 
+    def revoke_access_tokens(self) -> None:
+        """Forget every issued DGFiP access token: the next data call gets a 401."""
+        with self._lock:
+            self._access_tokens.clear()
+
     def access_token(self, token: str | None) -> AccessToken | None:
         with self._lock:
             access = self._access_tokens.get(token or "")
