@@ -1,7 +1,6 @@
 """The town's identity: the SIRET form refuses a number failing the Luhn check."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from wagtail_passfamille.api_particulier.siret import is_valid_siret
@@ -42,13 +41,6 @@ def edit_settings(client, site, siret):
             "technical_contact_email": "",
         },
     )
-
-
-@pytest.fixture
-def admin_client(client, site):
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
-    client.force_login(user)
-    return client
 
 
 def test_the_settings_form_refuses_a_siret_failing_luhn(admin_client, site):

@@ -54,7 +54,7 @@ def step_rows(step_value, cleaned):
                 items.append(
                     {"title": f"{item.value.get('item_label') or _('Élément')} {number}", "rows": sub_rows}
                 )
-            rows.append({"label": item.label, "items": items})
+            rows.append({"label": item.label, "group_items": items})
         else:
             rows.append({"label": item.label, "value": display_value(item.block_type, value)})
     return rows

@@ -30,10 +30,19 @@ RECAP_SLUG = "recapitulatif"
 class OpeningState(models.TextChoices):
     OPEN = "open", _("Ouverte")
     UPCOMING = "upcoming", _("Bientôt ouverte")
-    CLOSED = "closed", _("Close")
+    CLOSED = "closed", _("Clôturée")
 
 
-class PortailFamillePage(Page):
+class CitizenPageMixin:
+    """Citizen pages extend the site's own base template (WAGTAIL_PASSFAMILLE_BASE_TEMPLATE)."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["base_template"] = get_setting("BASE_TEMPLATE")
+        return context
+
+
+class PortailFamillePage(CitizenPageMixin, Page):
     """"Un seul portail, plusieurs démarches": lists the démarches below it."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -58,7 +67,7 @@ class PortailFamillePage(Page):
         return context
 
 
-class DemarchePage(RoutablePageMixin, Page):
+class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
     """A multi-step démarche. ``serve()`` is a short sequence of hooks an integrator overrides.
 
     URLs below the page: ``""`` starts a new instance of the wizard, ``<instance>/<step>/`` shows
@@ -217,11 +226,6 @@ class DemarchePage(RoutablePageMixin, Page):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context["base_template"] = get_setting("BASE_TEMPLATE")
-        return context
-
     # Editing --------------------------------------------------------------------------------
 
     def clean(self):
@@ -234,10 +238,14 @@ class DemarchePage(RoutablePageMixin, Page):
         """Refuse renaming a field once submissions exist: stored answers keep their keys."""
         if not self.pk or not self.get_submission_class().objects.filter(page=self).exists():
             return
-        previous = self.get_latest_revision_as_object() if self.latest_revision_id else None
-        if previous is None:
-            return
-        before = {item.block_id: item.name for _i, _s, item in all_inputs(previous.steps)}
+        # Compare with both the live version and the latest draft, read afresh from the
+        # database (get_latest_revision_as_object() returns the object itself when there is no
+        # draft, and this object already holds the edited values).
+        stored = type(self).objects.get(pk=self.pk)
+        before = {}
+        for version in (stored, stored.get_latest_revision_as_object()):
+            for _i, _s, item in all_inputs(version.steps):
+                before.setdefault(item.block_id, item.name)
         renamed = [
             (before[item.block_id], item.name)
             for _i, _s, item in all_inputs(self.steps)
