@@ -30,7 +30,7 @@ import random
 import threading
 from dataclasses import dataclass, replace
 
-STATUS_CODES = frozenset({400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504})
+STATUS_CODES = frozenset({200, 400, 401, 403, 404, 409, 410, 422, 429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,8 @@ def parse_fault(text: str) -> Fault:
             values[key] = value
         else:
             raise ValueError(f"unknown fault {part!r}")
+    if values.get("status") == 200 and not values.get("html"):
+        raise ValueError("status=200 only goes with html (a maintenance page served as a 200)")
     return Fault(**values)  # type: ignore[arg-type]
 
 

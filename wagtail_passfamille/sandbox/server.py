@@ -129,18 +129,24 @@ class _Handler(BaseHTTPRequestHandler):
             return
         endpoint, family, handler = route(request.path)
         state = self.server.state
-        state.started(
-            Received(request.method, request.path, target.query, request.headers, endpoint)
-        )
+        received = Received(request.method, request.path, target.query, request.headers, endpoint)
+        epoch, interrupt = state.started(received)
         status: int | None = None
         try:
-            answer = self._answer(state, request, endpoint, family, handler)
+            answer = self._answer(state, request, endpoint, family, handler, epoch, interrupt)
             status = answer.status if answer else None
         finally:
-            state.finished(endpoint, status)
+            state.finished(endpoint, status, epoch)
 
     def _answer(
-        self, state: SandboxState, request: Request, endpoint: str, family: str, handler: Handler
+        self,
+        state: SandboxState,
+        request: Request,
+        endpoint: str,
+        family: str,
+        handler: Handler,
+        epoch: int,
+        interrupt: threading.Event,
     ) -> Answer | None:
         header = request.header("x-sandbox-fault")
         try:
@@ -153,26 +159,28 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return None
-        if fault.stall and self.server.stopping.wait(fault.stall):
+        if fault.stall and interrupt.wait(fault.stall):
             self.close_connection = True  # stopped while stalling: no answer at all
             return None
         result = handler(state, request)
         if isinstance(result, Answer):
-            self.server.stopping.wait(fault.latency())
+            interrupt.wait(fault.latency())
             answer = result
-        elif not state.acquire(result.lock_key):
+        elif not state.acquire(result.lock_key, epoch):
             answer = forced(family, 409, None).with_headers(*result.headers)
         else:
             try:  # the lock is held while the request is "processed", latency included
-                self.server.stopping.wait(fault.latency())
+                interrupt.wait(fault.latency())
                 answer = result.respond().with_headers(*result.headers)
             finally:
-                state.release(result.lock_key)
+                state.release(result.lock_key, epoch)
         answer = _apply(fault, family, answer, self.path)
-        self._write(answer, drip=fault.drip)
+        self._write(answer, drip=fault.drip, interrupt=interrupt)
         return answer
 
-    def _write(self, answer: Answer, drip: float | None = None) -> None:
+    def _write(
+        self, answer: Answer, drip: float | None = None, interrupt: threading.Event | None = None
+    ) -> None:
         reason = (
             HTTPStatus(answer.status).phrase
             if answer.status in HTTPStatus._value2member_map_
@@ -191,7 +199,7 @@ class _Handler(BaseHTTPRequestHandler):
             if drip:
                 for index in range(len(data)):
                     self.wfile.write(data[index : index + 1])
-                    if self.server.stopping.wait(drip):
+                    if interrupt is not None and interrupt.wait(drip):
                         break
             else:
                 self.wfile.write(data)  # one write: see the module docstring
@@ -229,7 +237,6 @@ class _Server(ThreadingHTTPServer):
         self.sandbox = sandbox
         self.state = sandbox.state
         self.verbose = sandbox.verbose
-        self.stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
@@ -302,7 +309,7 @@ class Sandbox:
         return self
 
     def stop(self) -> None:
-        self._server.stopping.set()
+        self.state.interrupt.set()  # stalls, drips and latencies end now
         self._server.shutdown()
         self._server.close_all()
         self._server.server_close()

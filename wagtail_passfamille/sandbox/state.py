@@ -119,6 +119,10 @@ class SandboxState:
         self._responses: Counter[tuple[str, int]] = Counter()
         self._in_flight = 0
         self._max_in_flight = 0
+        # reset() starts a new epoch: requests of an older one (a 20 s stall left by a test) stop
+        # waiting, and count no more in the statistics nor in the 409 locks.
+        self.epoch = 0
+        self.interrupt = threading.Event()
         self.received: deque[Received] = deque(maxlen=500)
         self.oauth_clients.setdefault(
             DEFAULT_OAUTH_CLIENT_ID,
@@ -154,30 +158,34 @@ class SandboxState:
         return access if access and access.expires_at > time.time() else None
 
     # -- 409: the same parameters in flight for the same token
-    def acquire(self, key: tuple[Any, ...] | None) -> bool:
+    def acquire(self, key: tuple[Any, ...] | None, epoch: int) -> bool:
         if key is None:
             return True
         with self._lock:
-            if key in self._in_flight_keys:
+            if (epoch, key) in self._in_flight_keys:
                 return False
-            self._in_flight_keys.add(key)
+            self._in_flight_keys.add((epoch, key))
             return True
 
-    def release(self, key: tuple[Any, ...] | None) -> None:
+    def release(self, key: tuple[Any, ...] | None, epoch: int) -> None:
         if key is not None:
             with self._lock:
-                self._in_flight_keys.discard(key)
+                self._in_flight_keys.discard((epoch, key))
 
     # -- statistics
-    def started(self, received: Received) -> None:
+    def started(self, received: Received) -> tuple[int, threading.Event]:
+        """Count a request; its epoch and the event that interrupts its waits."""
         with self._lock:
             self._requests[received.endpoint] += 1
             self._in_flight += 1
             self._max_in_flight = max(self._max_in_flight, self._in_flight)
             self.received.append(received)
+            return self.epoch, self.interrupt
 
-    def finished(self, endpoint: str, status: int | None) -> None:
+    def finished(self, endpoint: str, status: int | None, epoch: int) -> None:
         with self._lock:
+            if epoch != self.epoch:
+                return
             self._in_flight -= 1
             if status is not None:
                 self._responses[(endpoint, status)] += 1
@@ -191,9 +199,12 @@ class SandboxState:
     def reset(self) -> None:
         """Forget counts, received requests, faults, rate windows and issued DGFiP tokens."""
         with self._lock:
+            self.epoch += 1
+            self.interrupt.set()
+            self.interrupt = threading.Event()
             self._requests.clear()
             self._responses.clear()
-            self._max_in_flight = self._in_flight
+            self._in_flight = self._max_in_flight = 0
             self.received.clear()
             self._access_tokens.clear()
         self.rates.reset()
