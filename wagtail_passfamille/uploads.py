@@ -1,19 +1,17 @@
-"""Citizens' uploaded files: limits while they stream, checks on content, private storage.
+"""Citizens' uploaded files: what the bytes are, the form field, private storage, cleanup.
 
-In request order:
+The transport half lives in :mod:`wagtail_passfamille.middleware`: the request body limit (413)
+and :class:`~wagtail_passfamille.middleware.LimitedUploadHandler`, which drops a file above
+``MAX_UPLOAD_SIZE`` while it streams, or a second file in one field (CVE-2023-31047), and leaves
+a :class:`RejectedUpload` in its place in ``request.FILES``. Here:
 
-1. :class:`~wagtail_passfamille.middleware.UploadLimitMiddleware` answers 413 to a wizard POST
-   whose ``Content-Length`` exceeds :func:`request_body_limit`, without reading the body, and
-   installs :class:`LimitedUploadHandler` before ``CsrfViewMiddleware`` parses anything.
-2. :class:`LimitedUploadHandler` drops a file above ``MAX_UPLOAD_SIZE`` while it streams, and a
-   second file sent in one field (CVE-2023-31047); it records both on the request.
-3. The middleware replaces such a field's entry in ``request.FILES`` with a
-   :class:`RejectedUpload`, so :class:`CitizenFileField` can say what went wrong from the files
-   mapping alone: forms and the formtools wizard need no access to the request.
-4. :func:`validate_upload` decides what a file *is* from its bytes, never from its name or the
-   browser's content type.
-5. :class:`RandomNameStorage` saves under a random name in the private ``FILE_STORAGE``; the
-   citizen's name survives only as display metadata (:func:`sanitize_display_name`).
+- :func:`validate_upload` decides what a file *is* from its bytes, never from its name or the
+  browser's content type;
+- :class:`CitizenFileField` reports a ``RejectedUpload`` or a refused file in French, from the
+  files mapping alone: forms and the formtools wizard need no access to the request;
+- :class:`RandomNameStorage` saves under a random name in the private ``FILE_STORAGE``; the
+  citizen's name survives only as display metadata (:func:`sanitize_display_name`);
+- :func:`delete_stale_wizard_files` removes what abandoned wizards left behind.
 """
 
 from __future__ import annotations
@@ -28,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import (
     ImproperlyConfigured,
     SuspiciousFileOperation,
@@ -37,7 +34,6 @@ from django.core.exceptions import (
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.deconstruct import deconstructible
@@ -50,12 +46,6 @@ from .conf import PREFIX, get_setting
 
 # Larger images are refused before decoding: a 50 Mpx RGBA image already takes 200 MB.
 MAX_IMAGE_PIXELS = 50_000_000
-# File fields one wizard step may hold; bounds the request body (see request_body_limit).
-MAX_FILES_PER_STEP = 5
-# Multipart boundaries and part headers around the files and fields.
-MULTIPART_OVERHEAD = 64 * 1024
-# Django's default DATA_UPLOAD_MAX_MEMORY_SIZE, used when a site disables that limit.
-DEFAULT_FIELDS_ALLOWANCE = 2_621_440
 DISPLAY_NAME_MAX_LENGTH = 100
 DEFAULT_DISPLAY_NAME = "fichier"
 WIZARD_PREFIX = "wizard/"
@@ -137,24 +127,8 @@ def format_size(num_bytes: int) -> str:
     return _("%(size)s octets") % {"size": num_bytes}
 
 
-def request_body_limit() -> int:
-    """The largest body a wizard step POST may declare, in bytes.
-
-    ``MAX_UPLOAD_SIZE × MAX_FILES_PER_STEP`` for the files, plus ``DATA_UPLOAD_MAX_MEMORY_SIZE``
-    (what Django accepts for the other fields; 2.5 MB when disabled) and
-    ``MULTIPART_OVERHEAD``. With the defaults: 10 MiB × 5 + 2.5 MiB + 64 KiB ≈ 52.6 MiB.
-    """
-    fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    if fields is None:
-        fields = DEFAULT_FIELDS_ALLOWANCE
-    return get_setting("MAX_UPLOAD_SIZE") * MAX_FILES_PER_STEP + fields + MULTIPART_OVERHEAD
-
-
-# --- While the body streams ---------------------------------------------------------------
-
-
 class RejectedUpload(UploadedFile):
-    """Stands in ``request.FILES`` for a file the upload handler refused.
+    """Stands in ``request.FILES`` for a file the upload handler refused while it streamed.
 
     It is empty and has no name, so it is falsy: a plain ``FileField`` sees no file at all, and
     :class:`CitizenFileField` reports ``reason``.
@@ -163,69 +137,6 @@ class RejectedUpload(UploadedFile):
     def __init__(self, reason: str):
         super().__init__(file=io.BytesIO(), name=None, content_type=None, size=0)
         self.reason = reason
-
-
-class LimitedUploadHandler(FileUploadHandler):
-    """Counts each file's bytes as they stream; drops a file above ``MAX_UPLOAD_SIZE``.
-
-    Must come first in ``request.upload_handlers``: raising ``SkipFile`` makes Django close the
-    other handlers' current file (deleting the partial temporary file) and skip to the next
-    part, so the other fields still arrive. The field names are recorded on the request, in
-    ``passfamille_oversized_files`` and ``passfamille_multiple_files``.
-    """
-
-    def __init__(self, request=None):
-        super().__init__(request)
-        self.max_size = get_setting("MAX_UPLOAD_SIZE")
-        self.seen_fields: set[str] = set()
-        self.oversized: set[str] = set()
-        self.multiple: set[str] = set()
-        self.received = 0
-        self.skip_current = False
-        if request is not None:
-            request.passfamille_oversized_files = self.oversized
-            request.passfamille_multiple_files = self.multiple
-
-    def new_file(self, field_name, *args, **kwargs):
-        super().new_file(field_name, *args, **kwargs)
-        self.received = 0
-        # Refusing here would be too early: the handlers after us have not opened this file
-        # yet, and Django would close their previous one, which may belong to another field.
-        self.skip_current = field_name in self.seen_fields
-        if self.skip_current:
-            self.multiple.add(field_name)
-        self.seen_fields.add(field_name)
-
-    def receive_data_chunk(self, raw_data, start):
-        if self.skip_current:
-            raise SkipFile
-        self.received += len(raw_data)
-        if self.received > self.max_size:
-            self.oversized.add(self.field_name)
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        # The next handler (memory or temporary file) builds the UploadedFile.
-        return None
-
-
-def upload_problems(request) -> dict[str, str]:
-    """``{field name: reason}`` for the files the handler refused in this request."""
-    problems = dict.fromkeys(getattr(request, "passfamille_oversized_files", ()), TOO_LARGE)
-    problems.update(dict.fromkeys(getattr(request, "passfamille_multiple_files", ()), MULTIPLE))
-    return problems
-
-
-def replace_rejected_files(request) -> None:
-    """Put a :class:`RejectedUpload` in ``request.FILES`` for every refused field.
-
-    A field that received two files keeps neither: the form must not pick one silently.
-    """
-    for field_name, reason in upload_problems(request).items():
-        for uploaded in request.FILES.getlist(field_name):
-            uploaded.close()  # removed from FILES, so the request would no longer close it
-        request.FILES.setlist(field_name, [RejectedUpload(reason)])
 
 
 # --- What the bytes are -------------------------------------------------------------------
@@ -349,7 +260,8 @@ def sanitize_display_name(name, max_length: int = DISPLAY_NAME_MAX_LENGTH) -> st
     """
     name = unicodedata.normalize("NFC", str(name or ""))
     name = re.split(r"[/\\]", name)[-1]
-    name = "".join(char for char in name if unicodedata.category(char)[0] != "C")
+    # Whitespace (tabs, newlines included) becomes one space; other controls disappear.
+    name = "".join(c for c in name if c.isspace() or unicodedata.category(c)[0] != "C")
     name = " ".join(name.split()).strip(" .")
     if not name:
         return DEFAULT_DISPLAY_NAME
@@ -366,6 +278,12 @@ def sanitize_display_name(name, max_length: int = DISPLAY_NAME_MAX_LENGTH) -> st
 
 
 class CitizenFileInput(forms.FileInput):
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # At render time: form classes may outlive a change of ALLOWED_UPLOAD_TYPES.
+        context["widget"]["attrs"].setdefault("accept", accept_attribute())
+        return context
+
     def value_from_datadict(self, data, files, name):
         # Several files under one name (CVE-2023-31047) also fail without the middleware.
         getlist = getattr(files, "getlist", None)
@@ -378,17 +296,14 @@ class CitizenFileField(forms.FileField):
     """A justificatif: checked on content by :func:`validate_upload`.
 
     ``clean()`` returns the uploaded file with its ``content_type`` replaced by the detected
-    one, its ``name`` sanitised for display, and a ``detected_type`` (:class:`DetectedType`).
+    one, its ``name`` (and ``safe_name``) sanitised for display, and a ``detected_type``
+    (:class:`DetectedType`). formtools then stores it under a random name (``set_step_files``
+    ignores the name it passes to :func:`wizard_file_storage`).
     A :class:`RejectedUpload` in the files mapping becomes the matching French error.
     """
 
     widget = CitizenFileInput
     default_error_messages = {"empty": MESSAGES["empty"]}
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.setdefault("accept", accept_attribute())
-        return attrs
 
     def clean(self, data, initial=None):
         if isinstance(data, RejectedUpload):
@@ -398,7 +313,7 @@ class CitizenFileField(forms.FileField):
         if value is not None and value is data:
             detected = validate_upload(value)
             value.content_type = detected.content_type
-            value.name = sanitize_display_name(value.name)
+            value.name = value.safe_name = sanitize_display_name(value.name)
             value.detected_type = detected
         return value
 
@@ -484,14 +399,28 @@ class RandomNameStorage(Storage):
         raise NotImplementedError("Citizens' files have no URL: serve them through a view.")
 
 
-def wizard_storage() -> RandomNameStorage:
-    """For the wizard's ``file_storage``: files of unfinished démarches."""
+def wizard_file_storage() -> RandomNameStorage:
+    """The wizard's ``file_storage``: files of unfinished démarches, under ``wizard/``."""
     return RandomNameStorage(WIZARD_PREFIX)
 
 
-def submission_storage() -> RandomNameStorage:
-    """For ``FileField(storage=submission_storage)``: files of submitted démarches."""
+def submission_file_storage() -> RandomNameStorage:
+    """Files of submitted démarches, under ``submissions/``."""
     return RandomNameStorage(SUBMISSION_PREFIX)
+
+
+def store_submission_file(uploaded) -> dict:
+    """Copy a cleaned upload to ``submissions/``; return the ``SubmissionFile`` fields.
+
+    ``storage_name`` is the name in :func:`private_storage` (what deleting it needs).
+    """
+    detected = getattr(uploaded, "detected_type", None) or validate_upload(uploaded)
+    return {
+        "storage_name": submission_file_storage().save("", uploaded),
+        "original_name": sanitize_display_name(uploaded.name),
+        "content_type": detected.content_type,
+        "size": uploaded.size,
+    }
 
 
 def _walk(storage: Storage, directory: str):
