@@ -131,12 +131,20 @@ class _Handler(BaseHTTPRequestHandler):
         state = self.server.state
         received = Received(request.method, request.path, target.query, request.headers, endpoint)
         epoch, interrupt = state.started(received)
-        status: int | None = None
+        done = False
+
+        def finish(status: int | None) -> None:
+            # Counted before the answer is written: a client reading the statistics right after
+            # its answer must find it there.
+            nonlocal done
+            if not done:
+                done = True
+                state.finished(endpoint, status, epoch)
+
         try:
-            answer = self._answer(state, request, endpoint, family, handler, epoch, interrupt)
-            status = answer.status if answer else None
+            self._answer(state, request, endpoint, family, handler, epoch, interrupt, finish)
         finally:
-            state.finished(endpoint, status, epoch)
+            finish(None)
 
     def _answer(
         self,
@@ -147,21 +155,22 @@ class _Handler(BaseHTTPRequestHandler):
         handler: Handler,
         epoch: int,
         interrupt: threading.Event,
-    ) -> Answer | None:
+        finish: Callable[[int | None], None],
+    ) -> None:
         header = request.header("x-sandbox-fault")
         try:
             fault = state.faults.take(endpoint).merged(parse_fault(header) if header else None)
         except ValueError as error:
-            answer = json_answer(400, {"error": "bad_fault", "detail": str(error)})
-            self._write(answer)
-            return answer
+            finish(400)
+            self._write(json_answer(400, {"error": "bad_fault", "detail": str(error)}))
+            return
         if fault.drop:
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
-            return None
+            return
         if fault.stall and interrupt.wait(fault.stall):
             self.close_connection = True  # stopped while stalling: no answer at all
-            return None
+            return
         result = handler(state, request)
         if isinstance(result, Answer):
             interrupt.wait(fault.latency())
@@ -175,8 +184,8 @@ class _Handler(BaseHTTPRequestHandler):
             finally:
                 state.release(result.lock_key, epoch)
         answer = _apply(fault, family, answer, self.path)
+        finish(answer.status)
         self._write(answer, drip=fault.drip, interrupt=interrupt)
-        return answer
 
     def _write(
         self, answer: Answer, drip: float | None = None, interrupt: threading.Event | None = None
