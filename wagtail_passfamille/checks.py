@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from . import checks_uploads  # noqa: F401  (registers W002)
 from .conf import PREFIX, get_setting
 
 # Apps the package cannot work without, with what each one is for.
@@ -205,3 +207,27 @@ def check_theme_and_queue(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+@register(Tags.security)
+def check_private_file_storage(app_configs=None, **kwargs):
+    """Citizens' files must not land where the web server publishes media."""
+    config = get_setting("FILE_STORAGE")
+    if not isinstance(config, dict) or not config.get("BACKEND", "").endswith("FileSystemStorage"):
+        return []
+    location = (config.get("OPTIONS") or {}).get("location")
+    media_root = getattr(settings, "MEDIA_ROOT", "") or ""
+    public = location is None or (
+        bool(media_root) and Path(location).resolve().is_relative_to(Path(media_root).resolve())
+    )
+    if public:
+        return [
+            Warning(
+                f"{PREFIX}FILE_STORAGE stores citizens' files inside MEDIA_ROOT, which is "
+                "usually served publicly.",
+                hint="Set OPTIONS['location'] to a directory outside MEDIA_ROOT and outside "
+                "the web server's reach.",
+                id="wagtail_passfamille.W003",
+            )
+        ]
+    return []

@@ -34,7 +34,9 @@ __all__ = [
 
 
 def _derived_key(purpose: str) -> bytes:
-    digest = hashlib.sha256(f"wagtail-passfamille:{purpose}:{settings.SECRET_KEY}".encode()).digest()
+    digest = hashlib.sha256(
+        f"wagtail-passfamille:{purpose}:{settings.SECRET_KEY}".encode()
+    ).digest()
     return base64.urlsafe_b64encode(digest)
 
 

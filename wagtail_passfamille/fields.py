@@ -93,7 +93,7 @@ class AddressField(forms.MultiValueField):
     def compress(self, data_list):
         if not data_list:
             return None
-        voie, complement, code_postal, commune = (data_list + ["", "", "", ""])[:4]
+        voie, complement, code_postal, commune = [*data_list, "", "", "", ""][:4]
         if not re.fullmatch(r"[0-9]{5}", code_postal or "", flags=re.ASCII):
             raise ValidationError(self.error_messages["invalid_postcode"], code="invalid_postcode")
         return {

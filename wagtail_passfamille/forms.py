@@ -39,9 +39,8 @@ class StepForm(forms.Form):
     conditionally_required: frozenset[str] = frozenset()
     template_name = "wagtail_passfamille/wizard/step_form.html"
 
-    def __init__(self, *args, oversized_files=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.oversized_files = set(oversized_files)
         self.show_errors = True
         self.formsets = {}
         for name, spec in self.group_specs.items():
@@ -131,8 +130,13 @@ class GroupSpec:
 class FormBuilder:
     """Build a step's form class from its field blocks."""
 
-    def __init__(self, step_value, *, hidden: Callable[[Input], bool] = lambda item: False,
-                 same_step_visibility: Callable[[Input], Callable | None] = lambda item: None):
+    def __init__(
+        self,
+        step_value,
+        *,
+        hidden: Callable[[Input], bool] = lambda item: False,
+        same_step_visibility: Callable[[Input], Callable | None] = lambda item: None,
+    ):
         self.step_value = step_value
         self.hidden = hidden
         self.same_step_visibility = same_step_visibility
@@ -169,8 +173,7 @@ class FormBuilder:
             "group_specs": groups,
             "visible_when": visible_when,
             "client_conditions": {
-                name: self.step_inputs[name].value.condition_rule.to_dict()
-                for name in visible_when
+                name: self.step_inputs[name].value.condition_rule.to_dict() for name in visible_when
             },
             "conditionally_required": frozenset(cond_required),
         }
@@ -196,9 +199,7 @@ class FormBuilder:
                     # Checked in StepForm.clean, only if the field is shown.
                     cond_required.add(item.name)
                     options["required"] = False
-            fields[item.name] = self.get_create_field_function(item.block_type)(
-                item.value, options
-            )
+            fields[item.name] = self.get_create_field_function(item.block_type)(item.value, options)
         return fields, groups, visible_when, cond_required
 
     def build_group_item_form(self, group_item: Input) -> type[forms.Form]:

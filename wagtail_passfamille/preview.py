@@ -55,7 +55,11 @@ def serve_step_preview(page, request, mode_name):
     if mode_name == RECAP_SLUG:
         form = RecapForm()
         context["recap"] = [
-            {"title": value["title"], "edit_url": "#", "rows": step_rows(value, sample_answers(value))}
+            {
+                "title": value["title"],
+                "edit_url": "#",
+                "rows": step_rows(value, sample_answers(value)),
+            }
             for _name, value in steps
         ]
         context.update({"is_recap": True, "step_number": len(steps) + 1})

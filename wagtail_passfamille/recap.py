@@ -48,11 +48,17 @@ def step_rows(step_value, cleaned):
             items = []
             for number, entry in enumerate(value or [], start=1):
                 sub_rows = [
-                    {"label": sub.label, "value": display_value(sub.block_type, entry.get(sub.name))}
+                    {
+                        "label": sub.label,
+                        "value": display_value(sub.block_type, entry.get(sub.name)),
+                    }
                     for sub in iter_group_inputs(item)
                 ]
                 items.append(
-                    {"title": f"{item.value.get('item_label') or _('Élément')} {number}", "rows": sub_rows}
+                    {
+                        "title": f"{item.value.get('item_label') or _('Élément')} {number}",
+                        "rows": sub_rows,
+                    }
                 )
             rows.append({"label": item.label, "group_items": items})
         else:

@@ -8,6 +8,7 @@ Fernet keys, and expire after ``WAGTAIL_PASSFAMILLE_WIZARD_LIFETIME`` seconds wi
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from formtools.wizard.storage.base import BaseStorage
 
 from .conf import get_setting
@@ -43,6 +44,42 @@ class EncryptedSessionStorage(BaseStorage):
         self._dirty = True
 
     data = property(_get_data, _set_data)
+
+    def get_step_files(self, step):
+        """The step's files, reopened; a file removed meanwhile (cleanup) is simply absent.
+
+        Every stored file passed ``validate_upload`` before it was stored: the files carry
+        their detected type so that re-validating a step does not decode images again.
+        """
+        from .uploads import KNOWN_TYPES, DetectedType
+
+        stored = self.data[self.step_files_key].get(step, {})
+        files = {}
+        for field, info in list(stored.items()):
+            if (step, field) not in self._files:
+                try:
+                    handle = self.file_storage.open(info["tmp_name"])
+                except (FileNotFoundError, OSError):
+                    del stored[field]
+                    continue
+                details = {k: v for k, v in info.items() if k != "tmp_name"}
+                uploaded = UploadedFile(file=handle, **details)
+                known = KNOWN_TYPES.get(uploaded.content_type)
+                if known is not None:
+                    uploaded.detected_type = DetectedType(known.content_type, known.extension)
+                    uploaded.safe_name = uploaded.name
+                self._files[(step, field)] = uploaded
+            files[field] = self._files[(step, field)]
+        return files or None
+
+    def set_step_files(self, step, files):
+        """Store new uploads of a step, deleting the files they replace."""
+        previous = self.data[self.step_files_key].get(step, {})
+        for field in files or {}:
+            if field in previous:
+                self._tmp_files.append(previous[field]["tmp_name"])
+                self._files.pop((step, field), None)
+        super().set_step_files(step, files)
 
     def discard(self):
         """Forget the instance entirely (after submission): nothing stays in the session."""

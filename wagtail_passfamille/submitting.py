@@ -46,7 +46,10 @@ def collect_answers(final_forms):
             field = form.fields.get(name)
             if hasattr(value, "read") and hasattr(value, "size"):  # an uploaded file
                 uploads.append((name, value))
-                answers[name] = {"nom": getattr(value, "safe_name", value.name), "taille": value.size}
+                answers[name] = {
+                    "nom": getattr(value, "safe_name", value.name),
+                    "taille": value.size,
+                }
                 continue
             answers[name] = to_answer(value)
             if contact_email is None and getattr(field, "is_contact", False) and value:
@@ -82,7 +85,9 @@ def submit(wizard, final_forms):
             for field_name, uploaded in uploads:
                 stored = store_submission_file(uploaded)
                 stored_files.append(stored["storage_name"])
-                SubmissionFile.objects.create(submission=submission, field_name=field_name, **stored)
+                SubmissionFile.objects.create(
+                    submission=submission, field_name=field_name, **stored
+                )
             page.after_submission(submission)
             transaction.on_commit(partial(enqueue_acknowledgement, submission.pk), robust=True)
     except IntegrityError:

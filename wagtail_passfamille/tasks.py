@@ -47,7 +47,9 @@ def send_acknowledgement(submission_id: int, attempt: int = 1) -> str:
             "service_contact": page.service_contact,
             "collectivite": (town.collectivite if town else "") or (site.site_name if site else ""),
         }
-        subject = render_to_string("wagtail_passfamille/emails/acknowledgement_subject.txt", context)
+        subject = render_to_string(
+            "wagtail_passfamille/emails/acknowledgement_subject.txt", context
+        )
         body = render_to_string("wagtail_passfamille/emails/acknowledgement.txt", context)
     message = EmailMessage(" ".join(subject.split()), body, to=[submission.contact_email])
     try:
@@ -60,7 +62,7 @@ def send_acknowledgement(submission_id: int, attempt: int = 1) -> str:
             type(error).__name__,
         )
         if attempt < ACKNOWLEDGEMENT_ATTEMPTS:
-            delay = dt.timedelta(minutes=2 ** attempt)
+            delay = dt.timedelta(minutes=2**attempt)
             send_acknowledgement.using(
                 queue_name=get_setting("TASK_QUEUE"), run_after=timezone.now() + delay
             ).enqueue(submission_id, attempt + 1)

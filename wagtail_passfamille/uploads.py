@@ -310,7 +310,8 @@ class CitizenFileField(forms.FileField):
             params = {"size": format_size(get_setting("MAX_UPLOAD_SIZE"))}
             raise ValidationError(MESSAGES[data.reason], code=data.reason, params=params)
         value = super().clean(data, initial)
-        if value is not None and value is data:
+        if value is not None and value is data and getattr(value, "detected_type", None) is None:
+            # Files reopened from the wizard's storage were validated before being stored.
             detected = validate_upload(value)
             value.content_type = detected.content_type
             value.name = value.safe_name = sanitize_display_name(value.name)

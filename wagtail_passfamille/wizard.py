@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from formtools.wizard.views import NamedUrlSessionWizardView
@@ -49,7 +50,7 @@ class RecapForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, oversized_files=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.show_errors = True
         self.formsets = {}
@@ -192,7 +193,9 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         if data is not None:
             form_class = form_class or self.get_form_list()[name]
             form = form_class(
-                data=data, files=self.storage.get_step_files(name), prefix=self.get_form_prefix(name)
+                data=data,
+                files=self.storage.get_step_files(name),
+                prefix=self.get_form_prefix(name),
             )
             cleaned = form.cleaned_data if form.is_valid() else None
         self._cleaned_steps[name] = cleaned
@@ -210,9 +213,6 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
     def reachable(self, step):
         steps = list(self.get_form_list())
         return steps.index(step) <= steps.index(self.first_incomplete_step())
-
-    def get_form_kwargs(self, step=None):
-        return {"oversized_files": getattr(self.request, "passfamille_oversized_files", ())}
 
     # GET and POST ----------------------------------------------------------------------------
 
@@ -252,13 +252,31 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         if ADD_BUTTON in request.POST or REMOVE_BUTTON in request.POST:
             return self.change_group_items(step)
 
-        form = self.get_form(step=step, data=request.POST, files=request.FILES)
+        form = self.get_form(step=step, data=request.POST, files=self.posted_files(step))
         if not form.is_valid():
             return self.render(form)
         self.store_step(step, form)
         if step == RECAP_SLUG:
             return self.render_done(form, **kwargs)
         return redirect(self.get_step_url(self.next_step_after(step)))
+
+    def posted_files(self, step):
+        """Files sent now, over those already stored for this step (no need to send again)."""
+        stored = self.storage.get_step_files(step) or {}
+        files = MultiValueDict({key: [value] for key, value in stored.items()})
+        for key in self.request.FILES:
+            files.setlist(key, self.request.FILES.getlist(key))
+        return files
+
+    def process_step_files(self, form):
+        """Only the new uploads of the form's file fields reach the wizard's file storage."""
+        return {
+            bound_field.html_name: form.files[bound_field.html_name]
+            for bound_field in form
+            if isinstance(bound_field.field, forms.FileField)
+            and bound_field.html_name in self.request.FILES
+            and bound_field.html_name in form.files
+        }
 
     def store_step(self, step, form):
         self.storage.set_step_data(step, self.process_step(form))
@@ -281,7 +299,7 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         return redirect(self.get_step_url(target))
 
     def change_group_items(self, step):
-        """"Ajouter un enfant" / "Retirer" without JavaScript: re-render, never validate."""
+        """ "Ajouter un enfant" / "Retirer" without JavaScript: re-render, never validate."""
         data = self.request.POST.copy()
         form = self.get_form(step=step, data=data)
         if ADD_BUTTON in data:

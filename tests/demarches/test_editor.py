@@ -22,7 +22,11 @@ def messages_of(error):
 
     def walk(err):
         if hasattr(err, "block_errors") and err.block_errors:
-            items = err.block_errors.values() if isinstance(err.block_errors, dict) else err.block_errors
+            items = (
+                err.block_errors.values()
+                if isinstance(err.block_errors, dict)
+                else err.block_errors
+            )
             for sub in items:
                 walk(sub)
         if getattr(err, "non_block_errors", None):
@@ -62,7 +66,10 @@ def test_duplicate_names_inside_a_group_are_refused():
                         group(
                             "Enfants",
                             "enfants",
-                            [field("texte_court", "Prénom", "prenom"), field("texte_court", "Autre", "prenom")],
+                            [
+                                field("texte_court", "Prénom", "prenom"),
+                                field("texte_court", "Autre", "prenom"),
+                            ],
                             item_label="Enfant",
                             add_label="Ajouter",
                         )
@@ -84,7 +91,9 @@ def test_a_choice_field_needs_choices():
     [
         # a step condition on a field of a later step
         [
-            step("Un", [field("texte_court", "Nom", "nom")], cond=condition("regime", "equals", "x")),
+            step(
+                "Un", [field("texte_court", "Nom", "nom")], cond=condition("regime", "equals", "x")
+            ),
             step("Deux", [field("texte_court", "Régime", "regime")]),
         ],
         # a condition on a field that does not exist
@@ -141,7 +150,11 @@ def test_preview_modes_show_each_step_and_the_recap(cantine):
     for mode, _label in cantine.preview_modes:
         response = cantine.make_preview_request(original_request=None, preview_mode=mode)
         assert response.status_code == 200
-        html = response.render().content.decode() if hasattr(response, "render") else response.content.decode()
+        html = (
+            response.render().content.decode()
+            if hasattr(response, "render")
+            else response.content.decode()
+        )
         assert "Aperçu avec des valeurs d" in html
         assert "disabled" in html
     recap = cantine.make_preview_request(preview_mode="recapitulatif").render().content.decode()

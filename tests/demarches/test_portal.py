@@ -16,13 +16,18 @@ def test_the_portal_lists_open_demarches_first_then_upcoming_and_closed(cantine)
         ("Classes de neige 2025", None, now - dt.timedelta(days=10)),
     ]:
         page = DemarchePage(
-            title=title, steps=cantine.steps.raw_data, opens_at=opens, closes_at=closes,
+            title=title,
+            steps=cantine.steps.raw_data,
+            opens_at=opens,
+            closes_at=closes,
             reference_prefix="TEST",
         )
         portal.add_child(instance=page)
         page.save_revision().publish()
     html = Client().get(portal.url).content.decode()
-    order = [html.index(t) for t in ("restauration scolaire", "Centre de loisirs", "Classes de neige")]
+    order = [
+        html.index(t) for t in ("restauration scolaire", "Centre de loisirs", "Classes de neige")
+    ]
     assert order == sorted(order)
     assert "Bientôt ouverte" in html and "Clôturée" in html
     assert f'href="{cantine.url}"' in html

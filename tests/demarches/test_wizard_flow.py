@@ -38,9 +38,7 @@ def test_happy_path_to_the_receipt(cantine):
     assert submission.status == "recue"
     assert submission.answers["nom_demandeur"] == "Durand"
     assert submission.answers["telephone"] == "+33612345678"
-    assert submission.answers["enfants"] == [
-        {**ENFANT_LEA, "date_naissance": "2018-05-14"}
-    ]
+    assert submission.answers["enfants"] == [{**ENFANT_LEA, "date_naissance": "2018-05-14"}]
     assert submission.answers["adresse"]["code_postal"] == "99000"
     assert submission.contact_email == "camille.durand@example.org"
     assert "precision_allergie" not in submission.answers
@@ -57,7 +55,9 @@ def test_happy_path_to_the_receipt(cantine):
     assert "Service enfance de Démoville" in receipt.content.decode()
 
 
-def test_acknowledgement_is_queued_after_commit_and_sent_by_the_task(cantine, django_capture_on_commit_callbacks):
+def test_acknowledgement_is_queued_after_commit_and_sent_by_the_task(
+    cantine, django_capture_on_commit_callbacks
+):
     default_task_backend.clear()
     citizen = Citizen(cantine)
     citizen.fill_all()
@@ -78,7 +78,9 @@ def test_acknowledgement_is_queued_after_commit_and_sent_by_the_task(cantine, dj
     assert "Léa" not in message.body and "Durand" not in message.body
 
 
-def test_an_smtp_failure_leaves_exactly_one_submission(cantine, settings, django_capture_on_commit_callbacks):
+def test_an_smtp_failure_leaves_exactly_one_submission(
+    cantine, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.demarches.failing_email.FailingBackend"
     default_task_backend.clear()
     citizen = Citizen(cantine)
@@ -127,7 +129,9 @@ def test_answers_of_a_step_hidden_afterwards_are_dropped(cantine):
     submission = Submission.objects.get()
     assert "precision_allergie" not in submission.answers
     assert "certificat_medical" not in submission.answers
-    assert "Projet d'accueil individualisé (PAI)" not in [s["title"] for s in submission.form_snapshot]
+    assert "Projet d'accueil individualisé (PAI)" not in [
+        s["title"] for s in submission.form_snapshot
+    ]
 
 
 def test_a_field_hidden_by_a_same_step_condition_is_ignored_and_required_when_shown(cantine):
@@ -158,7 +162,9 @@ def test_errors_are_listed_on_top_and_tied_to_their_fields(cantine):
     prefix = citizen.prefix("etape-1")
     field_id = f"id_{prefix}-email"
     assert f'href="#{field_id}"' in html
-    assert re.search(rf'id="{field_id}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field_id}"', html)
+    assert re.search(
+        rf'id="{field_id}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field_id}"', html
+    )
     assert f'aria-describedby="{field_id}-error"' in html or f'{field_id}-error"' in html
     # What was typed is still there.
     assert 'value="Durand"' in html and 'value="3 rue des Lilas"' in html
@@ -184,9 +190,7 @@ def test_add_and_remove_children_without_javascript(cantine):
     citizen.start()
     citizen.post("etape-1", RESPONSABLE)
     prefix = citizen.prefix("etape-2")
-    added = citizen.post(
-        "etape-2", enfants(ENFANT_LEA), raw={"passfamille_add": "enfants"}
-    )
+    added = citizen.post("etape-2", enfants(ENFANT_LEA), raw={"passfamille_add": "enfants"})
     html = added.content.decode()
     assert added.status_code == 200
     assert html.count('class="pf-group__item"') == 2
@@ -295,3 +299,64 @@ def test_final_submits_are_limited_per_ip(cantine, settings):
     assert response.status_code == 429
     assert "Vos réponses sont conservées" in response.content.decode()
     assert Submission.objects.count() == 1
+
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def private_dir(settings, tmp_path):
+    settings.WAGTAIL_PASSFAMILLE_FILE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)},
+    }
+    return tmp_path
+
+
+def files_under(root, prefix):
+    return sorted(p.name for p in (root / prefix).glob("*")) if (root / prefix).exists() else []
+
+
+def test_a_justificatif_goes_to_private_storage_under_a_random_name(cantine, private_dir):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    citizen = Citizen(cantine)
+    citizen.start()
+    citizen.post("etape-1", RESPONSABLE)
+    citizen.post("etape-2", enfants(ENFANT_LEA))
+    citizen.post("etape-3", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Gluten"})
+    upload = SimpleUploadedFile("../../certificat Léa.pdf", MINIMAL_PDF, "image/png")
+    assert citizen.post("etape-4", {"certificat_medical": upload}).status_code == 302
+    assert len(files_under(private_dir, "wizard")) == 1
+    # Coming back to the step shows the file and does not ask for it again.
+    page = citizen.client.get(citizen.url("etape-4")).content.decode()
+    assert "Fichier joint : certificat Léa.pdf" in page
+    again = citizen.post("etape-4", {})
+    assert again.status_code == 302, again.content.decode()[-3000:]
+    citizen.post("etape-5", {"attestation": "on"})
+    assert "certificat Léa.pdf" in citizen.client.get(citizen.url("recapitulatif")).content.decode()
+    citizen.post("recapitulatif", {})
+
+    submission = Submission.objects.get()
+    (stored,) = submission.files.all()
+    assert stored.field_name == "certificat_medical"
+    assert stored.content_type == "application/pdf"  # the content decides, not the browser
+    assert stored.original_name == "certificat Léa.pdf"
+    assert re.fullmatch(r"submissions/[0-9a-f]{32}\.pdf", stored.storage_name)
+    assert (private_dir / stored.storage_name).read_bytes() == MINIMAL_PDF
+    assert files_under(private_dir, "wizard") == []  # the wizard's copy is gone
+
+
+def test_a_disguised_file_is_refused_in_french_and_the_rest_is_kept(cantine, private_dir):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    citizen = Citizen(cantine)
+    citizen.start()
+    citizen.post("etape-1", RESPONSABLE)
+    citizen.post("etape-2", enfants(ENFANT_LEA))
+    citizen.post("etape-3", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Gluten"})
+    svg = SimpleUploadedFile("photo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/png")
+    response = citizen.post("etape-4", {"certificat_medical": svg})
+    assert response.status_code == 200
+    assert "Ce type de fichier n&#x27;est pas accepté" in response.content.decode()
+    assert files_under(private_dir, "wizard") == []

@@ -100,9 +100,7 @@ class NumberFieldBlock(BaseFieldBlock):
 class DateFieldBlock(BaseFieldBlock):
     min_date = blocks.DateBlock(label=_("Date minimale"), required=False)
     max_date = blocks.DateBlock(label=_("Date maximale"), required=False)
-    not_in_future = blocks.BooleanBlock(
-        label=_("Pas dans le futur"), required=False, default=False
-    )
+    not_in_future = blocks.BooleanBlock(label=_("Pas dans le futur"), required=False, default=False)
 
     class Meta:
         icon = "date"
@@ -193,7 +191,9 @@ class GroupFieldsBlock(blocks.StreamBlock):
 
 class GroupFieldBlock(BaseFieldBlock):
     item_label = blocks.CharBlock(
-        label=_("Nom d'un élément"), max_length=60, default=_("Enfant"),
+        label=_("Nom d'un élément"),
+        max_length=60,
+        default=_("Enfant"),
         help_text=_("Ex. « Enfant » : « Enfant 1 », « Enfant 2 »…"),
     )
     add_label = blocks.CharBlock(

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from ..rules.conditions import answer_variable, validate_rule
+from ..rules.variables import RESERVED_PREFIXES
 from .conditions import ConditionBlock
 from .fields import FIELD_BLOCKS
-from ..rules.variables import RESERVED_PREFIXES
 from .schema import FIELD_KINDS, iter_group_inputs, iter_inputs
 from .values import StepValue
 
@@ -109,8 +109,11 @@ class StepsBlock(blocks.StreamBlock):
                         step_index,
                         _field_error(
                             where[1:],
-                            _("« %(name)s » est réservé aux données certifiées : choisissez un "
-                            "autre nom technique.") % {"name": name},
+                            _(
+                                "« %(name)s » est réservé aux données certifiées : choisissez un "
+                                "autre nom technique."
+                            )
+                            % {"name": name},
                         ),
                     )
                 if item.block_type == "groupe":
@@ -122,8 +125,11 @@ class StepsBlock(blocks.StreamBlock):
                                 step_index,
                                 _field_error(
                                     (step_index, "fields", *sub.path, "name")[1:],
-                                    _("Le nom technique « %(name)s » est déjà utilisé dans ce "
-                                    "groupe.") % {"name": sub.name},
+                                    _(
+                                        "Le nom technique « %(name)s » est déjà utilisé dans ce "
+                                        "groupe."
+                                    )
+                                    % {"name": sub.name},
                                 ),
                             )
                         sub_names.add(sub.name)

@@ -14,7 +14,13 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -43,7 +49,7 @@ class CitizenPageMixin:
 
 
 class PortailFamillePage(CitizenPageMixin, Page):
-    """"Un seul portail, plusieurs démarches": lists the démarches below it."""
+    """ "Un seul portail, plusieurs démarches": lists the démarches below it."""
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -85,9 +91,7 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
         _("préfixe des références"),
         max_length=8,
         default="DEM",
-        validators=[
-            RegexValidator(r"^[A-Z]{2,8}$", _("De 2 à 8 lettres majuscules sans accent."))
-        ],
+        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("De 2 à 8 lettres majuscules sans accent."))],
         help_text=_("Ex. « CANT » donne des références comme CANT-2026-000123."),
     )
     opens_at = models.DateTimeField(_("ouverture"), null=True, blank=True)

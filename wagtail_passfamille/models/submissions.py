@@ -78,6 +78,9 @@ class SubmissionFile(models.Model):
         verbose_name = _("pièce jointe")
         verbose_name_plural = _("pièces jointes")
 
+    def __str__(self):
+        return f"{self.submission} — {self.field_name}"
+
 
 class ReferenceCounter(models.Model):
     """Last sequence number used per reference prefix and year (CANT-2026-000123)."""
@@ -90,6 +93,9 @@ class ReferenceCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prefix", "year"], name="passfamille_reference_unique")
         ]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"
 
     @classmethod
     def next_reference(cls, prefix: str, when=None) -> str:

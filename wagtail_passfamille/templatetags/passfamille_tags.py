@@ -28,11 +28,18 @@ def passfamille_field(bound_field, show_errors=True):
             attrs["aria-invalid"] = "true"
     elif errors and isinstance(widget, forms.MultiWidget):
         attrs["aria-invalid"] = "true"
+    current_file = None
+    if isinstance(bound_field.field, forms.FileField) and bound_field.form.is_bound:
+        data = bound_field.data
+        current_file = (
+            getattr(data, "safe_name", None) or getattr(data, "name", None) if data else None
+        )
     client_rule = getattr(bound_field.form, "client_conditions", {}).get(bound_field.name)
     context = {
         "condition_json": json.dumps(client_rule) if client_rule else "",
         "prefix": bound_field.form.prefix or "",
         "field": bound_field,
+        "current_file": current_file,
         "field_id": field_id,
         "widget_html": bound_field.as_widget(attrs=attrs),
         "errors": errors,
@@ -56,12 +63,14 @@ def error_summary(form):
     for bound_field in form:
         for error in bound_field.errors:
             items.append((bound_field.auto_id, f"{bound_field.label} : {error}"))
-    for name, formset in getattr(form, "formsets", {}).items():
+    for formset in getattr(form, "formsets", {}).values():
         for error in formset.non_form_errors():
             items.append((f"group-{formset.prefix}", str(error)))
         for item_form in formset.forms:
             for bound_field in item_form:
                 for error in bound_field.errors:
-                    label = f"{formset.spec.item_label} {item_form.item_number} — {bound_field.label}"
+                    label = (
+                        f"{formset.spec.item_label} {item_form.item_number} — {bound_field.label}"
+                    )
                     items.append((bound_field.auto_id, f"{label} : {error}"))
     return items
