@@ -11,6 +11,7 @@ from .blocks.schema import iter_group_inputs, iter_inputs
 from .forms import FormBuilder
 from .models.pages import RECAP_SLUG
 from .recap import step_rows
+from .theme import themed
 from .wizard import RecapForm
 
 SAMPLES = {
@@ -75,6 +76,6 @@ def serve_step_preview(page, request, mode_name):
         context.update({"step_value": step_value, "step_number": number, "is_recap": False})
     form.show_errors = False
     context["wizard"] = {"form": form}
-    response = TemplateResponse(request, "wagtail_passfamille/wizard/step.html", context)
+    response = TemplateResponse(request, themed("wizard/step.html"), context)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -30,6 +30,7 @@ from .rules.conditions import evaluate
 from .rules.logic import Truth
 from .rules.variables import build_context
 from .submitting import SubmissionError, submit
+from .theme import themed
 from .throttle import hit
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,6 @@ class RecapForm(forms.Form):
 class DemarcheWizardView(NamedUrlSessionWizardView):
     page = None
     storage_name = "wagtail_passfamille.storage.EncryptedSessionStorage"
-    template_name = "wagtail_passfamille/wizard/step.html"
     form_list = {"_": StepForm}  # replaced per request by get_form_list()
 
     @classmethod
@@ -76,6 +76,9 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         return initkwargs
 
     # Instance and storage --------------------------------------------------------------------
+
+    def get_template_names(self):
+        return themed("wizard/step.html")
 
     def get_prefix(self, request, *args, **kwargs):
         return f"passfamille_{self.page.pk}_{kwargs['instance']}"

@@ -28,6 +28,7 @@ from wagtail.models import Page
 from ..blocks import StepsBlock
 from ..blocks.schema import all_inputs
 from ..conf import get_setting
+from ..theme import themed
 
 INSTANCE_RE = r"(?P<instance>[0-9a-f]{32})"
 RECAP_SLUG = "recapitulatif"
@@ -55,7 +56,9 @@ class PortailFamillePage(CitizenPageMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["wagtail_passfamille.DemarchePage"]
-    template = "wagtail_passfamille/portail_page.html"
+
+    def get_template(self, request, *args, **kwargs):
+        return themed("portail_page.html")
 
     class Meta:
         verbose_name = _("portail famille")
@@ -128,7 +131,9 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
     )
     parent_page_types = ["wagtail_passfamille.PortailFamillePage"]
     subpage_types = []
-    template = "wagtail_passfamille/demarche_closed.html"
+
+    def get_template(self, request, *args, **kwargs):
+        return themed("demarche_closed.html")
 
     class Meta:
         verbose_name = _("démarche")
@@ -147,7 +152,7 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
     def serve_not_open(self, request, state, status=200):
         context = self.get_context(request)
         context["opening_state"] = state
-        response = TemplateResponse(request, "wagtail_passfamille/demarche_closed.html", context)
+        response = TemplateResponse(request, themed("demarche_closed.html"), context)
         response.status_code = status
         return response
 
@@ -224,9 +229,7 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
                 "has_contact_email": bool(submission.contact_email),
             }
         )
-        response = TemplateResponse(
-            request, "wagtail_passfamille/wizard/confirmation.html", context
-        )
+        response = TemplateResponse(request, themed("wizard/confirmation.html"), context)
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -5,6 +5,8 @@ import json
 from django import forms, template
 from django.template.loader import render_to_string
 
+from ..theme import themed
+
 register = template.Library()
 
 # Widgets rendered as a group of inputs: a fieldset and a legend name the group (RGAA 11.5).
@@ -51,7 +53,7 @@ def passfamille_field(bound_field, show_errors=True):
         "optional": not bound_field.field.required
         and bound_field.name not in getattr(bound_field.form, "conditionally_required", ()),
     }
-    return render_to_string("wagtail_passfamille/wizard/field.html", context)
+    return render_to_string(themed("wizard/field.html"), context)
 
 
 @register.filter
