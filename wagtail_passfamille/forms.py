@@ -212,7 +212,9 @@ class FormBuilder:
     # One method per field type -------------------------------------------------------------
 
     def create_texte_court_field(self, value, options):
-        return forms.CharField(max_length=value.get("max_length") or 255, **options)
+        field = forms.CharField(max_length=value.get("max_length") or 255, **options)
+        field.is_applicant_name = bool(value.get("is_applicant_name"))
+        return field
 
     def create_texte_long_field(self, value, options):
         return forms.CharField(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from .blocks.schema import iter_group_inputs, iter_inputs
+from .crypto import blind_index
 from .forms import to_answer
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,12 @@ def form_snapshot(page, step_names):
 
 
 def collect_answers(final_forms):
-    answers, uploads, contact_email = {}, [], None
+    answers, uploads, contact_email, applicant_name = {}, [], None, ""
     for form in final_forms.values():
         for name, value in form.cleaned_data.items():
             field = form.fields.get(name)
+            if getattr(field, "is_applicant_name", False) and value and not applicant_name:
+                applicant_name = value
             if hasattr(value, "read") and hasattr(value, "size"):  # an uploaded file
                 uploads.append((name, value))
                 answers[name] = {
@@ -54,7 +57,7 @@ def collect_answers(final_forms):
             answers[name] = to_answer(value)
             if contact_email is None and getattr(field, "is_contact", False) and value:
                 contact_email = value
-    return answers, uploads, contact_email
+    return answers, uploads, contact_email, applicant_name
 
 
 def submit(wizard, final_forms):
@@ -68,7 +71,7 @@ def submit(wizard, final_forms):
     existing = submission_class.objects.filter(instance_key=instance_key).first()
     if existing:
         return existing
-    answers, uploads, contact_email = collect_answers(final_forms)
+    answers, uploads, contact_email, applicant_name = collect_answers(final_forms)
     stored_files = []
     try:
         with transaction.atomic():
@@ -80,6 +83,7 @@ def submit(wizard, final_forms):
                 answers=answers,
                 form_snapshot=form_snapshot(page, list(final_forms)),
                 contact_email=contact_email,
+                name_index=blind_index(applicant_name) if applicant_name else "",
                 language=(get_language() or "fr")[:10],
             )
             for field_name, uploaded in uploads:

@@ -42,3 +42,25 @@ class SiretField(models.CharField):
         field.widget.attrs.pop("maxlength", None)
         field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         return field
+
+
+class ChoiceListField(models.JSONField):
+    """A list of choices stored as JSON, edited as checkboxes."""
+
+    def __init__(self, *args, choices_list=(), **kwargs):
+        self.choices_list = list(choices_list)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["choices_list"] = self.choices_list
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        return forms.MultipleChoiceField(
+            choices=self.choices_list,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            widget=forms.CheckboxSelectMultiple,
+        )

@@ -52,6 +52,15 @@ class TextFieldBlock(BaseFieldBlock):
     max_length = blocks.IntegerBlock(
         label=_("Longueur maximale"), required=False, min_value=1, max_value=255
     )
+    is_applicant_name = blocks.BooleanBlock(
+        label=_("Nom du demandeur"),
+        required=False,
+        default=False,
+        help_text=_(
+            "Les agents retrouvent la demande en tapant ce nom (il est stocké chiffré, "
+            "seule une empreinte permet la recherche)."
+        ),
+    )
 
     class Meta:
         icon = "pilcrow"

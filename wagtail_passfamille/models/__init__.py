@@ -1,15 +1,30 @@
+from .audit import AuditRecord, UpstreamCall
 from .pages import DemarchePage, OpeningState, PortailFamillePage
 from .settings import PassFamilleSettings
-from .submissions import AbstractSubmission, ReferenceCounter, Status, Submission, SubmissionFile
+from .submissions import (
+    AbstractSubmission,
+    Decision,
+    ReferenceCounter,
+    Status,
+    StatusChange,
+    Submission,
+    SubmissionFile,
+    Verification,
+)
 
 __all__ = [
     "AbstractSubmission",
+    "AuditRecord",
+    "Decision",
     "DemarchePage",
     "OpeningState",
     "PassFamilleSettings",
     "PortailFamillePage",
     "ReferenceCounter",
     "Status",
+    "StatusChange",
     "Submission",
     "SubmissionFile",
+    "UpstreamCall",
+    "Verification",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -29,9 +30,25 @@ from ..blocks import StepsBlock
 from ..blocks.schema import all_inputs
 from ..conf import get_setting
 from ..theme import themed
+from ..validators import ChoiceListField
 
 INSTANCE_RE = r"(?P<instance>[0-9a-f]{32})"
 RECAP_SLUG = "recapitulatif"
+
+
+# Defaults of texts the editor owns: content in the démarche's language, not interface strings
+# (a gettext default would be stored in whatever language the editor's admin happens to use).
+DEFAULT_PURPOSE = "Calculer votre tarif sans vous demander de justificatif."
+DEFAULT_LEGAL_BASIS = (
+    "Article L114-8 du code des relations entre le public et l'administration : "
+    "l'administration obtient directement auprès d'une autre administration les informations "
+    "nécessaires au traitement de votre demande."
+)
+DEFAULT_STATUS_EMAIL_SUBJECT = "Votre demande {reference} : {statut}"
+DEFAULT_STATUS_EMAIL_BODY = (
+    "Bonjour,\n\nVotre demande {reference} ({demarche}) est maintenant : {statut}.\n\n"
+    "{commentaire}\n\n{lien}\n"
+)
 
 
 class OpeningState(models.TextChoices):
@@ -109,8 +126,113 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
         ),
     )
 
+    # Certified data (API Particulier, API Impôt particulier) ------------------------------
+    credential_profile = models.CharField(
+        _("profil d'accès aux API"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "Nom d'un profil de WAGTAIL_PASSFAMILLE_CREDENTIALS (jeton API Particulier et "
+            "identifiants API Impôt particulier). Les CGU demandent un jeton par démarche ou "
+            "groupe de démarches similaires."
+        ),
+    )
+    purpose = models.TextField(
+        _("finalité"),
+        default=DEFAULT_PURPOSE,
+        help_text=_("Pourquoi la démarche a besoin de ces données : montré au demandeur."),
+    )
+    legal_basis = models.TextField(
+        _("base légale"),
+        default=DEFAULT_LEGAL_BASIS,
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("durée de conservation (mois)"),
+        default=12,
+        help_text=_(
+            "Durée déclarée dans la demande DataPass. Au-delà de 36 mois, DataPass demande une "
+            "justification."
+        ),
+    )
+    retention_justification = models.TextField(
+        _("justification de la durée de conservation"), blank=True
+    )
+    requires_france_connect = models.BooleanField(
+        _("connexion FranceConnect obligatoire"),
+        default=False,
+        help_text=_("Pas encore disponible : prévu pour une prochaine version."),
+    )
+    show_certified_values = models.BooleanField(
+        _("montrer les valeurs certifiées au demandeur"),
+        default=False,
+        help_text=_(
+            "Permis seulement quand le demandeur est identifié par FranceConnect (CGU d'API "
+            "Particulier) ; sinon il voit seulement que les données ont été récupérées."
+        ),
+    )
+    keep_numero_fiscal = models.BooleanField(
+        _("conserver le numéro fiscal après vérification"), default=False
+    )
+    drop_certified_after_decision = models.BooleanField(
+        _("effacer les données certifiées une fois la décision prise"),
+        default=False,
+        help_text=_("Seul le résultat (tarif, éligibilité) est alors conservé."),
+    )
+
+    # Instruction by agents ---------------------------------------------------------------
+    notified_agents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agents prévenus de chaque nouvelle demande"),
+    )
+    status_email_statuses = ChoiceListField(
+        _("statuts annoncés au demandeur par e-mail"),
+        default=list,
+        blank=True,
+        choices_list=[
+            ("en_instruction", _("En instruction")),
+            ("a_completer", _("À compléter")),
+            ("acceptee", _("Acceptée")),
+            ("refusee", _("Refusée")),
+            ("sans_suite", _("Classée sans suite")),
+        ],
+    )
+    status_email_subject = models.CharField(
+        _("objet de l'e-mail de suivi"),
+        max_length=200,
+        default=DEFAULT_STATUS_EMAIL_SUBJECT,
+        help_text=_(
+            "Repères disponibles : {reference}, {demarche}, {statut}, {lien}, {commentaire}."
+        ),
+    )
+    status_email_body = models.TextField(
+        _("texte de l'e-mail de suivi"),
+        default=DEFAULT_STATUS_EMAIL_BODY,
+        help_text=_(
+            "Repères disponibles : {reference}, {demarche}, {statut}, {lien}, {commentaire}. "
+            "Les données certifiées n'y figurent jamais."
+        ),
+    )
+
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     steps_panels = [FieldPanel("steps")]
+    certified_panels = [
+        FieldPanel("credential_profile"),
+        FieldPanel("purpose"),
+        FieldPanel("legal_basis"),
+        FieldRowPanel([FieldPanel("retention_months"), FieldPanel("retention_justification")]),
+        FieldPanel("requires_france_connect"),
+        FieldPanel("show_certified_values"),
+        FieldPanel("keep_numero_fiscal"),
+        FieldPanel("drop_certified_after_decision"),
+    ]
+    instruction_panels = [
+        FieldPanel("notified_agents"),
+        FieldPanel("status_email_statuses"),
+        FieldPanel("status_email_subject"),
+        FieldPanel("status_email_body"),
+    ]
     settings_panels_demarche = [
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
@@ -125,6 +247,8 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
             ObjectList(content_panels, heading=_("Présentation")),
             ObjectList(steps_panels, heading=_("Étapes")),
             ObjectList(settings_panels_demarche, heading=_("Démarche")),
+            ObjectList(certified_panels, heading=_("Données certifiées")),
+            ObjectList(instruction_panels, heading=_("Instruction")),
             ObjectList(Page.promote_panels, heading=_("Promotion")),
             ObjectList(Page.settings_panels, heading=_("Paramètres"), classname="settings"),
         ]
@@ -237,8 +361,25 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.opens_at and self.closes_at and self.opens_at >= self.closes_at:
-            raise ValidationError({"closes_at": _("La clôture doit suivre l'ouverture.")})
+            errors["closes_at"] = _("La clôture doit suivre l'ouverture.")
+        if self.retention_months > 36 and not self.retention_justification.strip():
+            errors["retention_justification"] = _(
+                "Au-delà de 36 mois, DataPass demande de justifier la durée de conservation."
+            )
+        if self.show_certified_values and not self.requires_france_connect:
+            errors["show_certified_values"] = _(
+                "Les CGU d'API Particulier ne permettent de montrer les données qu'à un "
+                "demandeur identifié par FranceConnect : cochez d'abord la connexion "
+                "FranceConnect obligatoire."
+            )
+        if self.credential_profile and self.credential_profile not in get_setting("CREDENTIALS"):
+            errors["credential_profile"] = _(
+                "Aucun profil « %(name)s » dans WAGTAIL_PASSFAMILLE_CREDENTIALS."
+            ) % {"name": self.credential_profile}
+        if errors:
+            raise ValidationError(errors)
         self.check_frozen_names()
 
     def check_frozen_names(self):

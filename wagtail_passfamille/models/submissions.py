@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import F
@@ -18,6 +19,24 @@ class Status(models.TextChoices):
     ACCEPTEE = "acceptee", _("Acceptée")
     REFUSEE = "refusee", _("Refusée")
     SANS_SUITE = "sans_suite", _("Classée sans suite")
+
+
+class Verification(models.TextChoices):
+    """State of the certified data of a submission (the worst of its sources)."""
+
+    SANS_OBJET = "", _("Sans objet")
+    VERIFIE = "verifie", _("Vérifiée")
+    NON_TROUVE = "non_trouve", _("Non trouvée")
+    A_VERIFIER = "a_verifier", _("À vérifier")
+    JUSTIFICATIF = "justificatif", _("Justificatif fourni")
+    REFUS_PARTAGE = "refus_partage", _("Partage refusé")
+
+
+class Decision(models.TextChoices):
+    SANS_OBJET = "", _("Sans objet")
+    ELIGIBLE = "eligible", _("Éligible")
+    NOT_ELIGIBLE = "not_eligible", _("Non éligible")
+    REVIEW = "review", _("Pour examen")
 
 
 class AbstractSubmission(models.Model):
@@ -44,6 +63,36 @@ class AbstractSubmission(models.Model):
     form_snapshot = models.JSONField(default=list, encoder=DjangoJSONEncoder, editable=False)
     contact_email = EncryptedJSONField(_("e-mail de contact"), null=True, blank=True)
     language = models.CharField(max_length=10, default="fr", editable=False)
+    updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
+
+    # Certified data: only the fields the démarche ticked, with their provenance, per source
+    # ({"caf": {"verification", "fields", "provenance", "matching"}, "dgfip": {…}}).
+    verification = models.CharField(
+        _("vérification"),
+        max_length=20,
+        choices=Verification.choices,
+        default=Verification.SANS_OBJET,
+        blank=True,
+        db_index=True,
+    )
+    certified = EncryptedJSONField(_("données certifiées"), default=dict)
+    # Identities kept only until a deferred verification resolves, then dropped.
+    pending_lookups = EncryptedJSONField(null=True, blank=True, editable=False)
+
+    # Rules: the outcome (no certified value in it) and its one-line summary for listings.
+    decision = models.CharField(
+        _("éligibilité"),
+        max_length=20,
+        choices=Decision.choices,
+        default=Decision.SANS_OBJET,
+        blank=True,
+        db_index=True,
+    )
+    tariff = models.CharField(_("tarif"), max_length=200, blank=True, db_index=True)
+    outcome = models.JSONField(default=dict, encoder=DjangoJSONEncoder, editable=False)
+
+    # Blind index of the applicant's name ("nom du demandeur"): searchable, not readable.
+    name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         abstract = True
@@ -58,6 +107,29 @@ class AbstractSubmission(models.Model):
 class Submission(AbstractSubmission):
     class Meta(AbstractSubmission.Meta):
         indexes = [models.Index(fields=["page", "-submitted_at"])]
+
+
+class StatusChange(models.Model):
+    """One transition of a submission's status, with who, when and the optional comment."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    comment = EncryptedJSONField(_("commentaire"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("changements de statut")
+
+    def __str__(self):
+        return f"{self.submission} : {self.from_status} → {self.to_status}"
 
 
 class SubmissionFile(models.Model):

@@ -13,7 +13,7 @@ def cantine_steps():
         step(
             "Responsable légal",
             [
-                field("texte_court", "Nom", "nom_demandeur"),
+                field("texte_court", "Nom", "nom_demandeur", is_applicant_name=True),
                 field("texte_court", "Prénom", "prenom_demandeur"),
                 field(
                     "email",
