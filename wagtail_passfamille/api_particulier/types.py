@@ -163,8 +163,6 @@ class Identite(_Masked):
     nom_commune_naissance: str | None = None
     code_departement_naissance: str | None = None
 
-    _shown = ("code_pays_naissance",)
-
 
 @dataclass(frozen=True, repr=False)
 class QuotientFamilial(_Masked):
