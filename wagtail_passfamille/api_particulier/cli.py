@@ -186,13 +186,14 @@ def main(
         result = run(args, os.environ if environ is None else environ)
     except ApiError as error:
         return _print(out, _error(error), error.exit_code)
-    except ConfigurationError as error:
-        payload = {"error": "ConfigurationError", "status": None, "code": None, "title": str(error)}
-        return _print(out, payload, EXIT_CONFIG)
-    except ValueError as error:  # a client refused its configuration (empty token…)
-        payload = {"error": "ConfigurationError", "status": None, "code": None, "title": str(error)}
-        return _print(out, payload, EXIT_CONFIG)
+    except (ConfigurationError, ValueError) as error:  # ValueError: a client refused its setup
+        return _print(out, configuration_error(str(error)), EXIT_CONFIG)
     return _print(out, result, EXIT_OK)
+
+
+def configuration_error(title: str) -> dict[str, Any]:
+    """The JSON printed when the configuration (environment, profile) is at fault."""
+    return {"error": "ConfigurationError", "status": None, "code": None, "title": title}
 
 
 def _error(error: ApiError) -> dict[str, Any]:

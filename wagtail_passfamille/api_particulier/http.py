@@ -39,6 +39,11 @@ logger = logging.getLogger("wagtail_passfamille.api_particulier")
 #: Answers are a few kilobytes; a bigger one is a broken or hostile upstream (a gzip bomb).
 MAX_BODY_BYTES = 1024 * 1024
 _CHUNK = 64 * 1024
+_FAILURE_TITLES = {
+    "deadline": "Pas de réponse complète dans le délai imparti.",
+    "network": "Erreur de connexion au fournisseur.",
+    "response_too_large": "Réponse trop volumineuse.",
+}
 
 
 @dataclass(frozen=True)
@@ -358,13 +363,12 @@ class Transport:
         self, raw: _Raw | str, *, endpoint: str, ok: frozenset[int], request_id: str | None
     ) -> Reply | ApiError:
         if isinstance(raw, str):
-            titles = {
-                "deadline": "Pas de réponse complète dans le délai imparti.",
-                "network": "Erreur de connexion au fournisseur.",
-                "response_too_large": "Réponse trop volumineuse.",
-            }
             return ProviderUnavailable(
-                endpoint=endpoint, api=self.api, code=raw, title=titles[raw], request_id=request_id
+                endpoint=endpoint,
+                api=self.api,
+                code=raw,
+                title=_FAILURE_TITLES[raw],
+                request_id=request_id,
             )
         # The id we sent (X-Correlation-ID) is the one both sides can trace; else the API's own.
         rid = request_id or raw.headers.get("X-Request-Id")

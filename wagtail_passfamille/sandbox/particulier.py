@@ -37,14 +37,13 @@ _DEPARTEMENT_RE = re.compile(r"[0-9]{2,3}|2[AB]", re.ASCII)
 _INT_RE = re.compile(r"[0-9]{1,4}", re.ASCII)
 Headers = tuple[tuple[str, str], ...]
 
-RETIRED_SVAIR = RETIRED_NOTICE
 RETIRED_QF_V1 = (
     "L'API Quotient Familial v1 n'est plus disponible depuis le 31/10/2025. Veuillez utiliser "
     "l'API v2 : https://particulier.api.gouv.fr/catalogue/cnav/quotient_familial"
 )
 RETIRED = {
-    "/api/v2/avis-imposition": RETIRED_SVAIR,
-    "/api/impots/svair": RETIRED_SVAIR,
+    "/api/v2/avis-imposition": RETIRED_NOTICE,
+    "/api/impots/svair": RETIRED_NOTICE,
     "/api/v2/composition-familiale": RETIRED_QF_V1,
     "/api/caf/famille": RETIRED_QF_V1,
 }

@@ -11,8 +11,10 @@ import time
 from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
+
+from wagtail_passfamille.api_particulier.validation import today as paris_today
 
 from . import cases
 from .faults import FaultPlan
@@ -26,13 +28,6 @@ from .tokens import (
     TokenInfo,
     read_token,
 )
-
-try:
-    from zoneinfo import ZoneInfo
-
-    _PARIS: Any = ZoneInfo("Europe/Paris")
-except Exception:  # no tz database: local time is close enough for a sandbox
-    _PARIS = None
 
 
 class RateLimiter:
@@ -132,7 +127,7 @@ class SandboxState:
 
     @staticmethod
     def today() -> date:
-        return datetime.now(_PARIS).date() if _PARIS else date.today()
+        return paris_today()
 
     def token_info(self, token: str) -> TokenInfo | None:
         return self.extra_tokens.get(token) or read_token(token)

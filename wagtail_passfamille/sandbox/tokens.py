@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from wagtail_passfamille.api_particulier.types import QF_SCOPES
+
 SANDBOX_KEY = b"wagtail-passfamille-sandbox-not-a-secret"
 
-QF_SCOPES = ("cnaf_quotient_familial", "cnaf_allocataires", "cnaf_enfants", "cnaf_adresse")
 # Fixed claims keep the documented demo tokens identical from one install to the next.
 _ISSUED_AT = 1767225600  # 2026-01-01T00:00:00Z
 FAR_FUTURE = 4102444800  # 2100-01-01T00:00:00Z

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from wagtail_passfamille.api_particulier.cli import EXIT_CONFIG, main
+from wagtail_passfamille.api_particulier.cli import EXIT_CONFIG, configuration_error, main
 
 # Profile keys (conf.py's documented shape) -> the command line's environment variables.
 PROFILE_KEYS = {
@@ -60,12 +60,7 @@ class Command(BaseCommand):
             profiles = getattr(settings, "WAGTAIL_PASSFAMILLE_CREDENTIALS", None) or {}
             if profile not in profiles:
                 title = f"Profil inconnu dans WAGTAIL_PASSFAMILLE_CREDENTIALS : {profile}"
-                error = {
-                    "error": "ConfigurationError",
-                    "status": None,
-                    "code": None,
-                    "title": title,
-                }
+                error = configuration_error(title)
                 self.stdout.write(json.dumps(error, ensure_ascii=False, indent=2))
                 raise CommandError(title, returncode=EXIT_CONFIG)
             environ = {**profile_environ(profiles[profile]), **environ}  # the environment wins
