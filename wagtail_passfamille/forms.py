@@ -33,6 +33,9 @@ class StepForm(forms.Form):
     """
 
     group_specs: Mapping[str, GroupSpec] = {}
+    #: What the step shows, in the editor's order: ("field" | "group" | "information", key).
+    layout: tuple = ()
+    information: Mapping[str, object] = {}
     visible_when: Mapping[str, Callable[[dict], Truth]] = {}
     #: The same conditions as JSON, for the browser to hide and show fields as one types.
     client_conditions: Mapping[str, dict] = {}
@@ -88,9 +91,22 @@ class StepForm(forms.Form):
             ):
                 self.add_error(name, ValidationError(_("Ce champ est obligatoire."), "required"))
 
-    @property
-    def all_errors_count(self):
-        return len(self.errors)
+    def layout_items(self):
+        """The step's content in order, ready for templates."""
+        for kind, key in self.layout:
+            if kind == "field" and key in self.fields:
+                yield {"type": "field", "field": self[key]}
+            elif kind == "group" and key in self.formsets:
+                yield {"type": "group", "name": key, "formset": self.formsets[key]}
+            elif kind == "information":
+                text, rule = self.information[key]
+                yield {
+                    "type": "information",
+                    "text": text,
+                    "condition": rule.to_dict() if rule is not None else None,
+                }
+            elif kind not in ("field", "group", "information"):
+                yield {"type": kind, "key": key, "form": self}
 
     def has_changed(self):
         return super().has_changed() or any(f.has_changed() for f in self.formsets.values())
@@ -170,6 +186,8 @@ class FormBuilder:
         fields, groups, visible_when, cond_required = self._build()
         attrs = {
             **fields,
+            "layout": tuple(self._layout),
+            "information": self._information,
             "group_specs": groups,
             "visible_when": visible_when,
             "client_conditions": {
@@ -185,12 +203,26 @@ class FormBuilder:
 
     def _build(self):
         fields, groups, visible_when, cond_required = {}, {}, {}, set()
-        for item in iter_inputs(self.step_value):
+        self._layout, self._information = [], {}
+        for item in iter_inputs(self.step_value, include_information=True):
             if self.hidden(item):
+                continue
+            if item.block_type == "information":
+                key = f"information-{len(self._information)}"
+                self._information[key] = (item.value.get("text"), item.value.condition_rule)
+                self._layout.append(("information", key))
                 continue
             if item.block_type == "groupe":
                 groups[item.name] = GroupSpec(item.value, self.build_group_item_form(item))
+                self._layout.append(("group", item.name))
                 continue
+            adder = getattr(self, f"add_{item.block_type}_fields", None)
+            if adder is not None:
+                # A block that brings several fields and its own template (certified data).
+                adder(item, fields)
+                self._layout.append((item.block_type, item.name))
+                continue
+            self._layout.append(("field", item.name))
             options = self.get_field_options(item.value)
             visible = self.same_step_visibility(item)
             if visible is not None:

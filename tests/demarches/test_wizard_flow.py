@@ -106,6 +106,7 @@ def test_a_declared_allergy_shows_the_pai_step_and_its_answers_are_kept(cantine)
     assert response["Location"].endswith("/etape-4/")
     page = citizen.client.get(response["Location"]).content.decode()
     assert "Étape 4 sur 6" in page and "Projet d&#x27;accueil individualisé" in page
+    assert "Un PAI est établi avec le médecin scolaire" in page  # an information block
     citizen.post("etape-4", {})
     citizen.post("etape-5", {"attestation": "on"})
     citizen.post("recapitulatif", {})

@@ -76,3 +76,16 @@ def error_summary(form):
                     )
                     items.append((bound_field.auto_id, f"{label} : {error}"))
     return items
+
+
+@register.filter
+def json_attr(value):
+    """JSON for a data-* attribute (the template escapes it)."""
+    return json.dumps(value)
+
+
+@register.simple_tag(takes_context=True)
+def passfamille_block(context, item):
+    """A block with a template of its own (certified data): ``wizard/blocks/<type>.html``."""
+    template = themed(f"wizard/blocks/{item['type']}.html")
+    return render_to_string(template, {**context.flatten(), "item": item}, context.get("request"))
