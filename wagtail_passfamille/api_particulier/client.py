@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 
 import requests
 
@@ -232,11 +234,13 @@ def _year_month(annee: int | None, mois: int | None, endpoint: str) -> list[tupl
     return params
 
 
-def _parse_qf(read: object, endpoint: str, reply: Reply) -> QuotientFamilialResult:
+def _parse_qf(
+    read: Callable[[Any, Provenance], QuotientFamilialResult], endpoint: str, reply: Reply
+) -> QuotientFamilialResult:
     provenance = Provenance(
         endpoint=endpoint,
         fetched_at=reply.fetched_at,
         request_id=reply.request_id,
         cached=reply.cached,
     )
-    return read(reply.data, provenance)  # type: ignore[operator]
+    return read(reply.data, provenance)

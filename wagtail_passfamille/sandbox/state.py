@@ -76,8 +76,10 @@ class Received:
 
 @dataclass(frozen=True)
 class SandboxStats:
-    requests: Mapping[str, int]
-    responses: Mapping[tuple[str, int], int]
+    """Counts since the last reset (Counters: an endpoint never called counts 0)."""
+
+    requests: Counter[str]
+    responses: Counter[tuple[str, int]]
     in_flight: int
     max_in_flight: int
 
@@ -188,7 +190,10 @@ class SandboxState:
     def stats(self) -> SandboxStats:
         with self._lock:
             return SandboxStats(
-                dict(self._requests), dict(self._responses), self._in_flight, self._max_in_flight
+                Counter(self._requests),
+                Counter(self._responses),
+                self._in_flight,
+                self._max_in_flight,
             )
 
     def reset(self) -> None:
