@@ -108,7 +108,7 @@ def test_same_parameters_in_flight_get_409(sandbox):
         except Conflict as error:
             outcomes.append(error.code)
 
-    sandbox.set_fault("latency=400")
+    sandbox.set_fault("latency=800")  # long enough for both to overlap on a loaded machine
     threads = [threading.Thread(target=call) for _ in range(2)]
     for thread in threads:
         thread.start()
@@ -120,18 +120,21 @@ def test_same_parameters_in_flight_get_409(sandbox):
 
 def test_different_parameters_are_not_in_conflict(sandbox):
     client = _client(sandbox, timeout=Timeout(1.0, 5.0))
-    sandbox.set_fault("latency=300")
-    results = []
+    sandbox.set_fault("latency=800")
     other = NOMINAL.__class__(**{**NOMINAL.__dict__, "prenoms": ("ALEXIS",)})
-    threads = [
-        threading.Thread(target=lambda i=i: results.append(client.quotient_familial(i)))
-        for i in (NOMINAL, other)
-    ]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def call(identite):
+        barrier.wait()
+        results.append(client.quotient_familial(identite).quotient_familial.valeur)
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in (NOMINAL, other)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(results) == 2 and sandbox.stats.max_in_flight == 2
+    assert results == [2550, 2550] and sandbox.stats.max_in_flight == 2
 
 
 def test_the_token_rate_limit_answers_429_with_its_headers(sandbox):
