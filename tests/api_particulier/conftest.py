@@ -29,13 +29,6 @@ def sandbox(running_sandbox):
     running_sandbox.reset()
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Replaces the project-wide fixture of the same name, which clears Django's cache: these
-    tests are pure (they run with ``-p no:django`` too) and use no cache."""
-    yield
-
-
 @pytest.fixture
 def particulier(sandbox):
     return ApiParticulierClient(sandbox.url, TEST_TOKEN, RECIPIENT, timeout=TEST_TIMEOUT)

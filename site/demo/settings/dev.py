@@ -2,6 +2,8 @@
 
 import os
 
+from wagtail_passfamille.sandbox import DEFAULT_TOKEN
+
 from .base import *  # noqa: F403
 
 DEBUG = True
@@ -14,7 +16,7 @@ SANDBOX_URL = os.environ.get("PASSFAMILLE_SANDBOX_URL", "http://127.0.0.1:8765")
 # The sandbox's default demo credentials (see docs/api-clients.md); nothing here is a secret.
 WAGTAIL_PASSFAMILLE_CREDENTIALS = {
     "demo": {
-        "API_PARTICULIER": {"URL": SANDBOX_URL, "TOKEN": "demo-token-placeholder"},
+        "API_PARTICULIER": {"URL": SANDBOX_URL, "TOKEN": DEFAULT_TOKEN},
         "IMPOT_PARTICULIER": {
             "URL": SANDBOX_URL + "/impotparticulier/1.0",
             "TOKEN_URL": SANDBOX_URL + "/oauth/token",
