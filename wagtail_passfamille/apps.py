@@ -10,4 +10,4 @@ class WagtailPassFamilleAppConfig(AppConfig):
 
     def ready(self):
         # Registering the checks is the only side effect of importing this module.
-        from . import checks  # noqa: F401
+        from . import checks, signals  # noqa: F401

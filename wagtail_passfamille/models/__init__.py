@@ -1,4 +1,5 @@
 from .audit import AuditRecord, UpstreamCall
+from .backoffice import CompletionRequest, DemarcheGroupPermission
 from .pages import DemarchePage, OpeningState, PortailFamillePage
 from .settings import PassFamilleSettings
 from .submissions import (
@@ -15,7 +16,9 @@ from .submissions import (
 __all__ = [
     "AbstractSubmission",
     "AuditRecord",
+    "CompletionRequest",
     "Decision",
+    "DemarcheGroupPermission",
     "DemarchePage",
     "OpeningState",
     "PassFamilleSettings",

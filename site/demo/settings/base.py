@@ -17,6 +17,9 @@ INSTALLED_APPS = [
     "formtools",
     "django_tasks",
     "django_tasks_db",
+    # Two-factor authentication of agents (required in the production profile).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # A stock Wagtail site.
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -49,6 +52,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "wagtail_passfamille.admin_session.AdminSessionIdleTimeoutMiddleware",
+    # Inert unless WAGTAIL_PASSFAMILLE_ADMIN_2FA_REQUIRED (on in production.py).
+    "wagtail_passfamille.admin_session.AdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

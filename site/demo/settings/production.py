@@ -85,6 +85,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
+# Agents and editors confirm their login with a TOTP code (django-otp).
+WAGTAIL_PASSFAMILLE_ADMIN_2FA_REQUIRED = True
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = _env("SECURE_SSL_REDIRECT", "true").lower() in ("1", "true", "yes")
 SESSION_COOKIE_SECURE = True

@@ -1,0 +1,265 @@
+"""The submissions listing and detail in Wagtail's admin: the only module importing
+``wagtail_modeladmin`` (moving to a ``ModelViewSet`` later changes this file alone).
+
+The listing and the detail start from the submissions the user may instruct
+(:func:`~wagtail_passfamille.backoffice.permissions.submissions_for`): an id of another
+démarche is a 404. Django admin's free-form ``?field__lookup=`` filters are switched off: only
+the filter form's fields apply.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin as django_admin
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin
+from wagtail_modeladmin.views import DeleteView, IndexView, InspectView, WMABaseView
+
+from .backoffice import audit, display
+from .backoffice.conf import setting
+from .backoffice.filters import SEARCH_VAR, SubmissionFilterForm, search, search_kind
+from .backoffice.permissions import can_instruct, get_submission_or_404, submissions_for
+from .backoffice.workflow import completable_fields
+from .models import AuditRecord, Submission, SubmissionFile
+from .models.submissions import Status, Verification
+
+STATUS_LABELS = dict(Status.choices)
+VERIFICATION_LABELS = dict(Verification.choices)
+
+
+class SubmissionPermissionHelper(PermissionHelper):
+    """Per démarche, through DemarcheGroupPermission; never created or edited in the admin."""
+
+    def user_can_list(self, user):
+        return can_instruct(user)
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_inspect_obj(self, user, obj):
+        return can_instruct(user, obj.page_id)
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        # Deleting is exceptional (a test or a duplicate): superusers only, and traced.
+        return user.is_superuser
+
+    def get_all_model_permissions(self):
+        # No model-wide Django permission: rights are per démarche (group editor panel).
+        from django.contrib.auth.models import Permission
+
+        return Permission.objects.none()
+
+
+class SubmissionButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        exclude = [*(exclude or []), "edit"]
+        return super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+
+
+class SubmissionIndexView(IndexView):
+    FORMATS = ()  # no unaudited spreadsheet export: exports go through the export view
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_helper.user_can_list(request.user):
+            raise Http404  # the same answer as for any object one may not see
+        self.filter_form = SubmissionFilterForm(request.GET or None, user=request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filters(self, request):
+        # Only the filter form filters: no arbitrary lookups from the query string.
+        return [], False, {}, False
+
+    def get_queryset(self, request=None):
+        queryset = super().get_queryset(request)
+        return self.filter_form.filter(queryset)
+
+    def get_search_results(self, request, queryset, search_term):
+        return search(queryset, search_term)
+
+    def get(self, request, *args, **kwargs):
+        kind = search_kind(self.query)
+        if kind == "name":
+            # Searching a name says whether that person applied: traced (without the name).
+            audit.record(request, AuditRecord.Action.LIST, detail={"search": kind})
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop(self.PAGE_VAR, None)
+        context.update(
+            {
+                "filter_form": self.filter_form,
+                "search_var": SEARCH_VAR,
+                "filter_query": query.urlencode(),
+            }
+        )
+        return context
+
+
+class SubmissionLookupMixin:
+    """Look the submission up among those the user may see, once the request is known."""
+
+    def __init__(self, model_admin, instance_pk):
+        WMABaseView.__init__(self, model_admin)
+        self.instance_pk = instance_pk
+        self.pk_quoted = instance_pk
+        self.instance = None
+        self.locale = None
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        if not request.user.is_authenticated:
+            raise Http404
+        self.instance = get_submission_or_404(
+            request.user,
+            self.instance_pk,
+            self.model_admin.get_queryset(request).select_related("page"),
+        )
+
+
+class SubmissionInspectView(SubmissionLookupMixin, InspectView):
+    def get_page_title(self):
+        return _("Demande")
+
+    def get(self, request, *args, **kwargs):
+        audit.record(request, AuditRecord.Action.VIEW, submissions=[self.instance])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from .backoffice.views import StatusForm
+
+        submission = self.instance
+        files = list(SubmissionFile.objects.filter(submission=submission).order_by("pk"))
+        files_by_field = {}
+        for item in files:
+            item.size_display = display.file_size(item.size)
+            files_by_field.setdefault(item.field_name, []).append(item)
+        changes = submission.status_changes.select_related("by").order_by("at", "pk")
+        context = super().get_context_data(**kwargs)
+        context.update(
+            {
+                "submission": submission,
+                "status_label": STATUS_LABELS.get(submission.status, submission.status),
+                "verification_label": VERIFICATION_LABELS.get(
+                    submission.verification, submission.verification
+                ),
+                "sections": display.answer_sections(submission, files_by_field),
+                "certified": display.certified_sections(submission.certified),
+                "outcome": display.outcome_context(submission.outcome),
+                "files": files,
+                "changes": [
+                    {
+                        "change": change,
+                        "from_label": STATUS_LABELS.get(change.from_status, change.from_status),
+                        "to_label": STATUS_LABELS.get(change.to_status, change.to_status),
+                    }
+                    for change in changes
+                ],
+                "completions": submission.completion_requests.order_by("-created_at"),
+                "status_form": StatusForm(submission=submission),
+                "has_completable": bool(completable_fields(submission)),
+                "link_days": setting("COMPLETION_LINK_MAX_AGE") // 86400,
+            }
+        )
+        return context
+
+
+class SubmissionDeleteView(SubmissionLookupMixin, DeleteView):
+    def delete_instance(self):
+        from .backoffice.person import erase
+
+        items, files = erase([self.instance])
+        audit.record(
+            self.request,
+            AuditRecord.Action.DELETE,
+            submission_ids=[pk for pk, _ref in items],
+            references=[ref for _pk, ref in items],
+            page=self.instance.page_id,
+            detail={"files": files},
+        )
+
+
+class SubmissionAdmin(ModelAdmin):
+    model = Submission
+    base_url_path = "passfamille/demandes"
+    menu_label = _("Demandes")
+    menu_icon = "form"
+    menu_order = 250
+    add_to_admin_menu = False  # listed in the "Instruction" submenu (wagtail_hooks)
+    list_display = (
+        "reference",
+        "demarche",
+        "submitted_at",
+        "status_label",
+        "verification_label",
+        "tariff",
+    )
+    list_per_page = 50
+    search_fields = ("reference",)  # shows the search box; the search itself is ours
+    inspect_view_enabled = True
+    inspect_view_fields = ["reference"]  # the template shows the rest, decrypted once
+    history_view_enabled = False
+    index_view_class = SubmissionIndexView
+    inspect_view_class = SubmissionInspectView
+    delete_view_class = SubmissionDeleteView
+    permission_helper_class = SubmissionPermissionHelper
+    button_helper_class = SubmissionButtonHelper
+    index_template_name = "wagtail_passfamille/admin/index.html"
+    inspect_template_name = "wagtail_passfamille/admin/inspect.html"
+
+    def get_queryset(self, request):
+        # Only plain columns for the listing: no encrypted column is read, nothing decrypted.
+        return (
+            submissions_for(request.user)
+            .select_related("page")
+            .only(
+                "pk",
+                "reference",
+                "page__title",
+                "submitted_at",
+                "status",
+                "verification",
+                "tariff",
+                "page_id",
+            )
+        )
+
+    def get_ordering(self, request):
+        return ("-submitted_at", "-pk")
+
+    @django_admin.display(description=_("Démarche"), ordering="page__title")
+    def demarche(self, obj):
+        return obj.page.title
+
+    @django_admin.display(description=_("Statut"), ordering="status")
+    def status_label(self, obj):
+        return STATUS_LABELS.get(obj.status, obj.status)
+
+    @django_admin.display(description=_("Vérification"), ordering="verification")
+    def verification_label(self, obj):
+        return VERIFICATION_LABELS.get(obj.verification, obj.verification) or "—"
+
+    def get_admin_urls_for_registration(self):
+        # Submissions are never created nor edited in the admin: no such URLs at all.
+        urls = super().get_admin_urls_for_registration()
+        names = {self.url_helper.get_action_url_name(a) for a in ("create", "edit")}
+        return tuple(url for url in urls if url.name not in names)
+
+    def register_admin_url_finders(self):
+        pass  # no edit URL to find
+
+    def register_indexing(self):
+        # Submissions reference nothing worth indexing (Wagtail's ReferenceIndex).
+        pass
+
+
+def register():
+    from wagtail_modeladmin.options import modeladmin_register
+
+    modeladmin_register(SubmissionAdmin)
+    return SubmissionAdmin

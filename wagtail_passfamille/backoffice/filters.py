@@ -1,0 +1,130 @@
+"""Filters and search of the submissions listing, shared by the listing and the exports.
+
+Only plain indexed columns are filtered in SQL; a name is searched through its blind index
+(the HMAC of the normalised name), never by decrypting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..crypto import blind_index
+from ..models.submissions import Status, Verification
+from ..text import normalise_name
+from .permissions import demarches_for
+
+SEARCH_VAR = "q"
+REFERENCE_RE = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+class DemarcheChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.title
+
+
+class SubmissionFilterForm(forms.Form):
+    demarche = DemarcheChoiceField(
+        label=_("Démarche"), queryset=None, required=False, empty_label=_("Toutes")
+    )
+    status = forms.ChoiceField(
+        label=_("Statut"), required=False, choices=[("", _("Tous")), *Status.choices]
+    )
+    verification = forms.ChoiceField(
+        label=_("Vérification"),
+        required=False,
+        choices=[("", _("Toutes")), ("-", _("Sans objet")), *Verification.choices[1:]],
+    )
+    date_from = forms.DateField(
+        label=_("Déposée à partir du"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=_("Déposée jusqu'au"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, data=None, *, user, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["demarche"].queryset = demarches_for(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("La date de fin précède la date de début."))
+        return cleaned
+
+    def filter(self, queryset):
+        """The queryset narrowed by valid filters; invalid filters (another démarche's id,
+        a malformed date) match nothing rather than silently widening the listing."""
+        if not self.is_bound:
+            return queryset
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
+        if data.get("demarche"):
+            queryset = queryset.filter(page_id=data["demarche"].pk)
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("verification") == "-":
+            queryset = queryset.filter(verification="")
+        elif data.get("verification"):
+            queryset = queryset.filter(verification=data["verification"])
+        if data.get("date_from"):
+            queryset = queryset.filter(submitted_at__gte=_day_start(data["date_from"]))
+        if data.get("date_to"):
+            end = data["date_to"] + dt.timedelta(days=1)
+            queryset = queryset.filter(submitted_at__lt=_day_start(end))
+        return queryset
+
+    def is_filtered(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def search_kind(term: str) -> str:
+    """ "reference" for something that looks like a reference (has digits), else "name"."""
+    term = (term or "").strip()
+    if not term:
+        return ""
+    if REFERENCE_RE.match(term) and any(c.isdigit() for c in term):
+        return "reference"
+    return "name" if normalise_name(term) else ""
+
+
+def search(queryset, term: str):
+    """By reference (whole, or its end: "000123") or by the applicant's exact name."""
+    term = (term or "").strip()
+    kind = search_kind(term)
+    if kind == "reference":
+        upper = term.upper()
+        return queryset.filter(Q(reference=upper) | Q(reference__endswith="-" + upper.lstrip("-")))
+    if kind == "name":
+        return queryset.filter(name_index=blind_index(term))
+    return queryset
+
+
+def filter_params(data) -> dict[str, str]:
+    """The listing's filter and search parameters from a query string or POST data."""
+    names = [*SubmissionFilterForm.base_fields, SEARCH_VAR]
+    return {name: data.get(name, "") for name in names if data.get(name)}
+
+
+def filtered_submissions(user, data):
+    """Apply the listing's filters and search to ``user``'s submissions: exports use it."""
+    from .permissions import submissions_for
+
+    form = SubmissionFilterForm(data or None, user=user)
+    queryset = form.filter(submissions_for(user))
+    return search(queryset, (data or {}).get(SEARCH_VAR, "")), form

@@ -1,0 +1,319 @@
+"""Back-office views besides the listing and the detail (those are in ``admin.py``).
+
+Each one starts from the submissions the user may see (:mod:`.permissions`): an id of another
+démarche gives a 404 wherever it is put. Each traced action writes exactly one audit record.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from ..models import AuditRecord
+from ..models.submissions import Status
+from . import audit, exports, person
+from .filters import filter_params, filtered_submissions
+from .permissions import (
+    demarches_for,
+    get_file_or_404,
+    get_submission_or_404,
+    require_instructor,
+    submissions_for,
+)
+from .urls import index_url, inspect_url
+from .workflow import TransitionError, allowed_transitions, change_status, completable_fields
+
+Action = AuditRecord.Action
+
+
+# --- Status --------------------------------------------------------------------------------
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=gettext_lazy("Nouveau statut"), choices=())
+    expected_status = forms.CharField(widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=gettext_lazy("Commentaire"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "Facultatif. Pour « à compléter », c'est le message envoyé au demandeur : dites "
+            "ce qui manque."
+        ),
+    )
+    fields = forms.MultipleChoiceField(
+        label=gettext_lazy("Réponses à compléter"),
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    document = forms.BooleanField(
+        label=gettext_lazy("Demander un document complémentaire"), required=False
+    )
+
+    def __init__(self, *args, submission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submission = submission
+        labels = dict(Status.choices)
+        self.fields["to_status"].choices = [
+            (status, labels[status]) for status in allowed_transitions(submission.status)
+        ]
+        self.fields["fields"].choices = completable_fields(submission)
+        self.initial.setdefault("expected_status", submission.status)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("to_status") == Status.A_COMPLETER:
+            if not cleaned.get("fields") and not cleaned.get("document"):
+                self.add_error(
+                    "fields",
+                    _("Choisissez au moins une réponse à compléter ou un document à fournir."),
+                )
+            if not (cleaned.get("comment") or "").strip():
+                self.add_error("comment", _("Dites au demandeur ce qui manque."))
+        return cleaned
+
+
+@require_POST
+def status_view(request, pk):
+    submission = get_submission_or_404(request.user, pk)
+    form = StatusForm(request.POST, submission=submission)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(inspect_url(submission.pk))
+    data = form.cleaned_data
+    try:
+        change = change_status(
+            submission,
+            data["to_status"],
+            user=request.user,
+            comment=data["comment"].strip(),
+            expected_status=data["expected_status"],
+            fields=data["fields"],
+            document=data["document"],
+        )
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect(inspect_url(submission.pk))
+    audit.record(
+        request,
+        Action.STATUS,
+        submissions=[submission],
+        detail={"from": change.from_status, "to": change.to_status},
+    )
+    messages.success(
+        request,
+        _("Statut de la demande %(reference)s : %(status)s.")
+        % {"reference": submission.reference, "status": Status(change.to_status).label},
+    )
+    return redirect(inspect_url(submission.pk))
+
+
+# --- Files ---------------------------------------------------------------------------------
+
+
+def download_view(request, pk):
+    from ..uploads import private_storage
+
+    stored = get_file_or_404(request.user, pk)
+    try:
+        handle = private_storage().open(stored.storage_name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    audit.record(
+        request,
+        Action.DOWNLOAD,
+        submissions=[stored.submission],
+        detail={"file_id": stored.pk, "field": stored.field_name},
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=stored.original_name or "piece-jointe",
+        content_type=stored.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Exports -------------------------------------------------------------------------------
+
+
+def _export_columns(request, queryset, form):
+    demarche = form.cleaned_data.get("demarche") if form.is_valid() else None
+    demarches = [demarche] if demarche else list(demarches_for(request.user))
+    return exports.available_columns(demarches, queryset)
+
+
+def export_view(request):
+    """GET: choose the columns and the format; POST: run the export of the filtered listing."""
+    require_instructor(request.user)
+    data = request.POST if request.method == "POST" else request.GET
+    queryset, form = filtered_submissions(request.user, data)
+    columns = _export_columns(request, queryset, form)
+    if request.method != "POST":
+        default = {c.key for c in exports.base_columns()}
+        groups = {}
+        for column in columns:
+            groups.setdefault(column.group, []).append((column, column.key in default))
+        return TemplateResponse(
+            request,
+            "wagtail_passfamille/admin/export.html",
+            {
+                "groups": groups,
+                "params": filter_params(data),
+                "count": queryset.count(),
+                "index_url": index_url(),
+            },
+        )
+    by_key = {column.key: column for column in columns}
+    chosen = [by_key[key] for key in request.POST.getlist("columns") if key in by_key]
+    export_format = request.POST.get("format")
+    if not chosen or export_format not in ("csv", "xlsx"):
+        messages.error(request, _("Choisissez au moins une colonne et un format."))
+        return redirect(reverse("wagtail_passfamille_export") + "?" + request.POST.urlencode())
+    # The trace lists what is exported before the first byte leaves: ids and references only.
+    items = list(queryset.order_by().values_list("pk", "reference").iterator(chunk_size=2000))
+    allowed = {pk for pk, _ref in items}
+    audit.record(
+        request,
+        Action.EXPORT,
+        submission_ids=[pk for pk, _ref in items],
+        references=[ref for _pk, ref in items],
+        page=form.cleaned_data.get("demarche") if form.is_valid() else None,
+        detail={
+            "format": export_format,
+            "columns": [column.key for column in chosen],
+            "count": len(items),
+        },
+    )
+    del items
+    rows = exports.iter_rows(queryset, chosen, allowed_ids=allowed)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if export_format == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_stream(rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="demandes-{stamp}.csv"'
+    else:
+        response = FileResponse(
+            exports.xlsx_file(rows),
+            as_attachment=True,
+            filename=f"demandes-{stamp}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Rights of access and erasure -------------------------------------------------------------
+
+
+class PersonForm(forms.Form):
+    reference = forms.CharField(label=gettext_lazy("Référence d'une demande"), required=False)
+    name = forms.CharField(
+        label=gettext_lazy("Nom du demandeur"),
+        required=False,
+        help_text=gettext_lazy("Le nom exact tel que saisi (accents et majuscules indifférents)."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("reference") or "").strip() and not (cleaned.get("name") or "").strip():
+            raise forms.ValidationError(_("Indiquez une référence ou un nom."))
+        return cleaned
+
+
+def person_view(request):
+    """Find a person's submissions; export them as JSON (access) or erase them (erasure)."""
+    require_instructor(request.user)
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = PersonForm(data)
+    found = None
+    if form.is_valid():
+        found = list(
+            person.find_submissions(
+                request.user, form.cleaned_data["reference"], form.cleaned_data["name"]
+            )
+        )
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action == "access" and found:
+            return _person_access(request, found)
+        if action == "erase" and found:
+            if request.POST.get("confirm") != "1":
+                messages.error(request, _("Cochez la case de confirmation pour effacer."))
+            else:
+                return _person_erase(request, found)
+    return TemplateResponse(
+        request,
+        "wagtail_passfamille/admin/person.html",
+        {"form": form, "found": found},
+    )
+
+
+def _person_access(request, found):
+    found = (
+        submissions_for(request.user)
+        .filter(pk__in=[s.pk for s in found])
+        .select_related("page")
+        .prefetch_related("files", "status_changes")
+        .order_by("submitted_at", "pk")
+    )
+    payload = person.access_export(found)
+    audit.record(request, Action.ACCESS, submissions=list(found), detail={"count": len(found)})
+    response = HttpResponse(
+        json.dumps(payload, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="donnees-personnelles.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _person_erase(request, found):
+    items, files = person.erase(found)
+    audit.record(
+        request,
+        Action.ERASE,
+        submission_ids=[pk for pk, _ref in items],
+        references=[ref for _pk, ref in items],
+        detail={"count": len(items), "files": files},
+    )
+    messages.success(
+        request,
+        _("%(count)s demande(s) effacée(s) avec leurs pièces jointes.") % {"count": len(items)},
+    )
+    return redirect(reverse("wagtail_passfamille_person"))
+
+
+# --- Dashboard -----------------------------------------------------------------------------
+
+
+def counts_by_demarche(user):
+    """[(démarche, {status: count}, total)] for the démarches ``user`` may instruct."""
+    demarches = list(demarches_for(user).only("pk", "title"))
+    rows = submissions_for(user).order_by().values("page_id", "status").annotate(count=Count("pk"))
+    counts = {}
+    for row in rows:
+        counts.setdefault(row["page_id"], {})[row["status"]] = row["count"]
+    return [
+        (demarche, counts.get(demarche.pk, {}), sum(counts.get(demarche.pk, {}).values()))
+        for demarche in demarches
+    ]

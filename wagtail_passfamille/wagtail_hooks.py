@@ -1,0 +1,64 @@
+"""Registration only: the submissions admin, the back-office's URLs, menu, panels."""
+
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, SubmenuMenuItem
+
+from . import admin
+from .backoffice import urls
+from .backoffice.panels import (
+    DemarchePermissionForm,
+    InstructorMenuItem,
+    SuperuserMenuItem,
+    add_dashboard_panel,
+)
+
+admin.register()
+
+
+@hooks.register("register_admin_urls")
+def register_backoffice_urls():
+    return urls.urlpatterns()
+
+
+@hooks.register("register_admin_menu_item")
+def register_instruction_menu():
+    items = [
+        InstructorMenuItem(
+            _("Demandes"),
+            reverse_lazy(urls.INDEX),
+            name="passfamille-demandes",
+            icon_name="form",
+            order=1,
+        ),
+        InstructorMenuItem(
+            _("Droits des personnes"),
+            reverse_lazy("wagtail_passfamille_person"),
+            name="passfamille-personnes",
+            icon_name="user",
+            order=2,
+        ),
+        SuperuserMenuItem(
+            _("Traces d'accès"),
+            reverse_lazy("wagtail_passfamille_audit"),
+            name="passfamille-traces",
+            icon_name="history",
+            order=3,
+        ),
+    ]
+    return SubmenuMenuItem(
+        _("Instruction"),
+        Menu(items=items),
+        name="passfamille-instruction",
+        icon_name="form",
+        order=250,
+    )
+
+
+@hooks.register("register_group_permission_panel")
+def register_demarche_permission_panel():
+    return DemarchePermissionForm
+
+
+hooks.register("construct_homepage_panels", add_dashboard_panel)
