@@ -33,3 +33,42 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def running_sandbox():
+    """The bundled API sandbox on a free loopback port, for the whole test session."""
+    from wagtail_passfamille.sandbox import start_sandbox
+
+    with start_sandbox() as sandbox:
+        yield sandbox
+
+
+SANDBOX_TOKEN_NAME = "tests-demarches"
+
+
+@pytest.fixture
+def sandbox(running_sandbox, settings):
+    """The sandbox, reset, with the démarches' credential profile "demo" pointing at it."""
+    from wagtail_passfamille.sandbox import make_token
+    from wagtail_passfamille.services import forget_clients
+
+    running_sandbox.reset()
+    settings.WAGTAIL_PASSFAMILLE_CREDENTIALS = {
+        "demo": {
+            "API_PARTICULIER": {
+                "URL": running_sandbox.url,
+                "TOKEN": make_token(SANDBOX_TOKEN_NAME, rate_limit=None),
+            },
+            "IMPOT_PARTICULIER": {
+                "URL": running_sandbox.impot_url,
+                "TOKEN_URL": running_sandbox.token_url,
+                "CLIENT_ID": "demo",
+                "CLIENT_SECRET": "demo-secret",
+            },
+        }
+    }
+    forget_clients()
+    yield running_sandbox
+    forget_clients()
+    running_sandbox.reset()

@@ -57,6 +57,9 @@ DEFAULTS: dict[str, Any] = {
         "IP": (20, 60 * 60),
         "IDENTIFIER": (5, 24 * 60 * 60),
     },
+    # Deferred verification: how long the background task keeps retrying a lookup before the
+    # submission goes to an agent's manual review, in seconds.
+    "DEFERRED_VERIFICATION_DEADLINE": 72 * 60 * 60,
     # Reverse proxies whose X-Forwarded-For is trusted to give the citizen's IP.
     "TRUSTED_PROXIES": [],
     # Final submits accepted per client IP per hour (naive bots).

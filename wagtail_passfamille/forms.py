@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .blocks.schema import Input, iter_group_inputs, iter_inputs
+from .blocks.schema import CERTIFIED_BLOCKS, Input, iter_group_inputs, iter_inputs
+from .certified_forms import SECTIONS
 from .fields import AddressField, FrenchPhoneField
 from .rules.logic import Truth
 
@@ -36,6 +37,8 @@ class StepForm(forms.Form):
     #: What the step shows, in the editor's order: ("field" | "group" | "information", key).
     layout: tuple = ()
     information: Mapping[str, object] = {}
+    #: Certified-data blocks of the step: source → CertifiedSection.
+    certified_sections: Mapping[str, object] = {}
     visible_when: Mapping[str, Callable[[dict], Truth]] = {}
     #: The same conditions as JSON, for the browser to hide and show fields as one types.
     client_conditions: Mapping[str, dict] = {}
@@ -71,6 +74,14 @@ class StepForm(forms.Form):
                 )
                 self.cleaned_data.pop(name, None)
         self._apply_same_step_conditions()
+
+    def clean(self):
+        cleaned = super().clean()
+        # The lookups to run once the step is valid (by the wizard, never here).
+        self.lookup_requests = {
+            source: section.clean(self) for source, section in self.certified_sections.items()
+        }
+        return cleaned
 
     def _apply_same_step_conditions(self):
         if not self.visible_when or not hasattr(self, "cleaned_data"):
@@ -186,6 +197,7 @@ class FormBuilder:
         fields, groups, visible_when, cond_required = self._build()
         attrs = {
             **fields,
+            "certified_sections": dict(self._sections),
             "layout": tuple(self._layout),
             "information": self._information,
             "group_specs": groups,
@@ -203,7 +215,7 @@ class FormBuilder:
 
     def _build(self):
         fields, groups, visible_when, cond_required = {}, {}, {}, set()
-        self._layout, self._information = [], {}
+        self._layout, self._information, self._sections = [], {}, {}
         for item in iter_inputs(self.step_value, include_information=True):
             if self.hidden(item):
                 continue
@@ -216,10 +228,11 @@ class FormBuilder:
                 groups[item.name] = GroupSpec(item.value, self.build_group_item_form(item))
                 self._layout.append(("group", item.name))
                 continue
-            adder = getattr(self, f"add_{item.block_type}_fields", None)
-            if adder is not None:
-                # A block that brings several fields and its own template (certified data).
-                adder(item, fields)
+            if item.block_type in CERTIFIED_BLOCKS:
+                # A block bringing several fields and a template of its own.
+                section = SECTIONS[item.block_type](item.value)
+                fields.update(section.fields())
+                self._sections[section.source] = section
                 self._layout.append((item.block_type, item.name))
                 continue
             self._layout.append(("field", item.name))

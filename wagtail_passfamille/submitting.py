@@ -43,8 +43,17 @@ def form_snapshot(page, step_names):
 def collect_answers(final_forms):
     answers, uploads, contact_email, applicant_name = {}, [], None, ""
     for form in final_forms.values():
+        certified_prefixes = tuple(
+            section.prefix for section in getattr(form, "certified_sections", {}).values()
+        )
         for name, value in form.cleaned_data.items():
             field = form.fields.get(name)
+            if certified_prefixes and name.startswith(certified_prefixes):
+                # Identities are not answers: they leave with the lookup (or the deferred
+                # verification); only a justificatif is kept, as a file.
+                if hasattr(value, "read") and hasattr(value, "size"):
+                    uploads.append((name, value))
+                continue
             if getattr(field, "is_applicant_name", False) and value and not applicant_name:
                 applicant_name = value
             if hasattr(value, "read") and hasattr(value, "size"):  # an uploaded file
@@ -62,8 +71,9 @@ def collect_answers(final_forms):
 
 def submit(wizard, final_forms):
     """Create the submission in one transaction; replays of the same instance get the same row."""
+    from .certified import submission_data
     from .models.submissions import ReferenceCounter, SubmissionFile
-    from .tasks import enqueue_acknowledgement
+    from .tasks import enqueue_acknowledgement, enqueue_verification
 
     page = wizard.page
     submission_class = page.get_submission_class()
@@ -72,6 +82,12 @@ def submit(wizard, final_forms):
     if existing:
         return existing
     answers, uploads, contact_email, applicant_name = collect_answers(final_forms)
+    sources = [
+        source
+        for form in final_forms.values()
+        for source in getattr(form, "certified_sections", {})
+    ]
+    certified, verification, pending = submission_data(wizard, sources, answers, page)
     stored_files = []
     try:
         with transaction.atomic():
@@ -85,6 +101,9 @@ def submit(wizard, final_forms):
                 contact_email=contact_email,
                 name_index=blind_index(applicant_name) if applicant_name else "",
                 language=(get_language() or "fr")[:10],
+                certified=certified,
+                verification=verification,
+                pending_lookups=pending,
             )
             for field_name, uploaded in uploads:
                 stored = store_submission_file(uploaded)
@@ -92,8 +111,11 @@ def submit(wizard, final_forms):
                 SubmissionFile.objects.create(
                     submission=submission, field_name=field_name, **stored
                 )
+            page.refresh_outcome(submission)
             page.after_submission(submission)
             transaction.on_commit(partial(enqueue_acknowledgement, submission.pk), robust=True)
+            if pending:
+                transaction.on_commit(partial(enqueue_verification, submission.pk), robust=True)
     except IntegrityError:
         # A concurrent request of the same instance (double click) committed first.
         delete_files(stored_files)

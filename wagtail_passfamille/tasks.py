@@ -69,3 +69,48 @@ def send_acknowledgement(submission_id: int, attempt: int = 1) -> str:
             return "retry"
         return "failed"
     return "sent"
+
+
+@task()
+def send_config_alert(page_id: int, source: str, reason: str) -> str:
+    """Tell the technical contact that certified data cannot be fetched (no personal data)."""
+    from django.core.mail import send_mail
+
+    from .models import DemarchePage, PassFamilleSettings
+
+    page = DemarchePage.objects.filter(pk=page_id).first()
+    site = page.get_site() if page else None
+    town = PassFamilleSettings.for_site(site) if site else None
+    if town is None or not town.technical_contact_email:
+        return "no-contact"
+    with translation.override("fr"):
+        context = {
+            "page": page,
+            "source": source,
+            "reason": reason,
+            "profile": page.credential_profile,
+        }
+        subject = render_to_string("wagtail_passfamille/emails/config_alert_subject.txt", context)
+        body = render_to_string("wagtail_passfamille/emails/config_alert.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [town.technical_contact_email])
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Configuration alert not sent: %s", type(error).__name__)
+        return "failed"
+    return "sent"
+
+
+@task()
+def verify_pending(submission_id: int, attempt: int = 1) -> str:
+    """Deferred verification: retry the lookups an outage postponed, until they resolve or the
+    deadline sends the submission to an agent's manual review."""
+    from .certified import resolve_pending
+
+    return resolve_pending(submission_id, attempt)
+
+
+def enqueue_verification(submission_id: int, attempt: int = 1, delay: float = 60) -> None:
+    verify_pending.using(
+        queue_name=get_setting("TASK_QUEUE"),
+        run_after=timezone.now() + dt.timedelta(seconds=delay),
+    ).enqueue(submission_id, attempt)

@@ -3,6 +3,14 @@
 path("passfamille/", include("wagtail_passfamille.urls")),
 """
 
+from django.urls import path
+
+from . import public_views
+from .completion import urlpatterns as completion_urlpatterns
+
 app_name = "wagtail_passfamille"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("communes/", public_views.communes, name="communes"),
+    *completion_urlpatterns,  # the "à compléter" page
+]

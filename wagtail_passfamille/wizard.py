@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from formtools.wizard.views import NamedUrlSessionWizardView
 
+from .certified import run_step_lookups, step_status
 from .conf import get_setting
 from .forms import FormBuilder, StepForm
 from .models.pages import RECAP_SLUG
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 MAX_POSTED_FIELDS = 1000
 ADD_BUTTON = "passfamille_add"
 REMOVE_BUTTON = "passfamille_remove"
+SEARCH_BUTTON = "passfamille_search"
 BACK_BUTTON = "wizard_goto_step"
 
 
@@ -254,9 +256,14 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
             return self.go_back(step, goto)
         if ADD_BUTTON in request.POST or REMOVE_BUTTON in request.POST:
             return self.change_group_items(step)
+        if SEARCH_BUTTON in request.POST:
+            return self.search_commune(step)
 
         form = self.get_form(step=step, data=request.POST, files=self.posted_files(step))
         if not form.is_valid():
+            return self.render(form, commune_results=self.commune_results(form))
+        # Certified data are fetched here, once per identifier set, never in clean().
+        if not run_step_lookups(self, form):
             return self.render(form)
         self.store_step(step, form)
         if step == RECAP_SLUG:
@@ -326,6 +333,30 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         form.show_errors = False
         return self.render(form)
 
+    def commune_results(self, form, force=False):
+        """Birthplace search results to show (search-then-choose, without JavaScript)."""
+        results = {}
+        for source, section in getattr(form, "certified_sections", {}).items():
+            if not hasattr(section, "search_results"):
+                continue
+            chosen = form.data.get(form.add_prefix(section.name("commune")))
+            if force or (form.is_bound and form.has_error(section.name("commune_recherche"))):
+                if force or not chosen:
+                    results[source] = section.search_results(form.data, form.prefix)
+        return results
+
+    def search_commune(self, step):
+        data = self.request.POST.copy()
+        form = self.get_form(step=step, data=data, files=self.posted_files(step))
+        for section in getattr(form, "certified_sections", {}).values():
+            if hasattr(section, "search_results"):
+                # A new search replaces the commune chosen before.
+                data.pop(form.add_prefix(section.name("commune")), None)
+        form = self.get_form(step=step, data=data, files=self.posted_files(step))
+        self.storage.set_step_data(step, self.get_form_step_data(form))
+        form.show_errors = False
+        return self.render(form, commune_results=self.commune_results(form, force=True))
+
     # Storage of step data --------------------------------------------------------------------
 
     def get_form_step_data(self, form):
@@ -392,6 +423,8 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
                 "form_action": self.get_step_url(current),
                 "throttled": kwargs.get("throttled", False),
                 "submit_failed": kwargs.get("submit_failed", False),
+                "certified_status": step_status(self),
+                "commune_results": kwargs.get("commune_results") or {},
             }
         )
         if current == RECAP_SLUG:

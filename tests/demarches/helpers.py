@@ -39,19 +39,20 @@ class Citizen:
         data.update(raw or {})
         return self.client.post(self.url(slug), data, follow=follow)
 
-    def fill_all(self, *, allergie=False, with_pai_file=None):
+    def fill_all(self, *, allergie=False, with_pai_file=None, identity=None):
         """Complete every step of the demo canteen démarche up to the recap."""
         self.start()
         responses = [self.post("etape-1", RESPONSABLE)]
         responses.append(self.post("etape-2", enfants(ENFANT_LEA)))
+        responses.append(self.post("etape-3", identity or LEFEBVRE))
         frequentation = dict(FREQUENTATION)
         if allergie:
             frequentation.update({"allergie": "on", "precision_allergie": "Arachide"})
-        responses.append(self.post("etape-3", frequentation))
+        responses.append(self.post("etape-4", frequentation))
         if allergie:
             values = {"certificat_medical": with_pai_file} if with_pai_file else {}
-            responses.append(self.post("etape-4", values))
-        responses.append(self.post("etape-5", {"attestation": "on"}))
+            responses.append(self.post("etape-5", values))
+        responses.append(self.post("etape-6", {"attestation": "on"}))
         return responses
 
 
@@ -89,3 +90,32 @@ def enfants(*children, total=None):
         for key, value in child.items():
             data[f"enfants-{index}-{key}"] = value
     return data
+
+
+def caf_identity(nom, prenoms, sexe, annee, mois="", jour="", pays="99100", commune=""):
+    """The CAF block's inputs as a citizen fills them in (choice: fetch the data)."""
+    data = {
+        "caf__choix": "recuperer",
+        "caf__nom_naissance": nom,
+        "caf__nom_usage": "",
+        "caf__sexe": sexe,
+        "caf__naissance_0": str(jour),
+        "caf__naissance_1": str(mois),
+        "caf__naissance_2": str(annee),
+        "caf__pays": pays,
+        "caf__commune_recherche": "",
+        "caf__commune": commune,
+    }
+    for index in range(3):
+        data[f"caf__prenom_{index + 1}"] = prenoms[index] if index < len(prenoms) else ""
+    return data
+
+
+# The official staging's nominal family: CNAF, quotient familial 2550, no child.
+LEFEBVRE = caf_identity(
+    "LEFEBVRE", ["ALEXIS", "GÉRÔME", "JEAN-PHILIPPE"], "F", 1982, 12, 27, commune="08480"
+)
+# Staging: MSA, quotient familial 200 (Sept. 2024), two children (ALEXIS VINCENT, FLEUR EDITH).
+MARTIN = caf_identity("MARTIN", ["PIERRE"], "M", 1987, 6, 27, commune="51108")
+# Staging's generic 404: not known to the CAF nor to the MSA.
+INCONNU = caf_identity("LEFEBVRE", ["ALEXIS"], "F", 1982, 12, 27, commune="08480")

@@ -145,6 +145,7 @@ def test_preview_modes_show_each_step_and_the_recap(cantine):
         "etape-3",
         "etape-4",
         "etape-5",
+        "etape-6",
         "recapitulatif",
     ]
     for mode, _label in cantine.preview_modes:

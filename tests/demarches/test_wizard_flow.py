@@ -9,7 +9,7 @@ from django_tasks import default_task_backend
 from wagtail_passfamille.models import Submission
 from wagtail_passfamille.tasks import send_acknowledgement
 
-from .helpers import ENFANT_LEA, FREQUENTATION, RESPONSABLE, Citizen, enfants
+from .helpers import ENFANT_LEA, FREQUENTATION, LEFEBVRE, RESPONSABLE, Citizen, enfants
 
 
 def test_happy_path_to_the_receipt(cantine):
@@ -17,7 +17,7 @@ def test_happy_path_to_the_receipt(cantine):
     first = citizen.start()
     assert first.status_code == 200
     html = first.content.decode()
-    assert "Étape 1 sur 5" in html  # the PAI step is hidden until an allergy is declared
+    assert "Étape 1 sur 6" in html  # the PAI step is hidden until an allergy is declared
     assert "Responsable légal" in html
 
     for response in citizen.fill_all():
@@ -45,6 +45,7 @@ def test_happy_path_to_the_receipt(cantine):
     assert [s["title"] for s in submission.form_snapshot] == [
         "Responsable légal",
         "Enfant(s) à inscrire",
+        "Quotient familial",
         "Fréquentation",
         "Engagement",
     ]
@@ -100,15 +101,16 @@ def test_a_declared_allergy_shows_the_pai_step_and_its_answers_are_kept(cantine)
     citizen.start()
     citizen.post("etape-1", RESPONSABLE)
     citizen.post("etape-2", enfants(ENFANT_LEA))
+    citizen.post("etape-3", LEFEBVRE)
     response = citizen.post(
-        "etape-3", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Arachide"}
+        "etape-4", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Arachide"}
     )
-    assert response["Location"].endswith("/etape-4/")
+    assert response["Location"].endswith("/etape-5/")
     page = citizen.client.get(response["Location"]).content.decode()
-    assert "Étape 4 sur 6" in page and "Projet d&#x27;accueil individualisé" in page
+    assert "Étape 5 sur 7" in page and "Projet d&#x27;accueil individualisé" in page
     assert "Un PAI est établi avec le médecin scolaire" in page  # an information block
-    citizen.post("etape-4", {})
-    citizen.post("etape-5", {"attestation": "on"})
+    citizen.post("etape-5", {})
+    citizen.post("etape-6", {"attestation": "on"})
     citizen.post("recapitulatif", {})
     answers = Submission.objects.get().answers
     assert answers["allergie"] is True
@@ -120,12 +122,13 @@ def test_answers_of_a_step_hidden_afterwards_are_dropped(cantine):
     citizen.start()
     citizen.post("etape-1", RESPONSABLE)
     citizen.post("etape-2", enfants(ENFANT_LEA))
-    citizen.post("etape-3", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Arachide"})
-    citizen.post("etape-4", {})
+    citizen.post("etape-3", LEFEBVRE)
+    citizen.post("etape-4", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Arachide"})
+    citizen.post("etape-5", {})
     # Back to "Fréquentation": no more allergy, so the PAI step disappears.
-    response = citizen.post("etape-3", FREQUENTATION)
-    assert response["Location"].endswith("/etape-5/")
-    citizen.post("etape-5", {"attestation": "on"})
+    response = citizen.post("etape-4", FREQUENTATION)
+    assert response["Location"].endswith("/etape-6/")
+    citizen.post("etape-6", {"attestation": "on"})
     citizen.post("recapitulatif", {})
     submission = Submission.objects.get()
     assert "precision_allergie" not in submission.answers
@@ -140,14 +143,15 @@ def test_a_field_hidden_by_a_same_step_condition_is_ignored_and_required_when_sh
     citizen.start()
     citizen.post("etape-1", RESPONSABLE)
     citizen.post("etape-2", enfants(ENFANT_LEA))
+    citizen.post("etape-3", LEFEBVRE)
     # Shown (allergy ticked) but empty: required.
-    response = citizen.post("etape-3", {**FREQUENTATION, "allergie": "on"})
+    response = citizen.post("etape-4", {**FREQUENTATION, "allergie": "on"})
     assert response.status_code == 200
     assert "Précisez l&#x27;allergie : Ce champ est obligatoire." in response.content.decode()
     # Hidden (not ticked) but posted anyway: ignored.
-    response = citizen.post("etape-3", {**FREQUENTATION, "precision_allergie": "Arachide"})
+    response = citizen.post("etape-4", {**FREQUENTATION, "precision_allergie": "Arachide"})
     assert response.status_code == 302
-    citizen.post("etape-5", {"attestation": "on"})
+    citizen.post("etape-6", {"attestation": "on"})
     citizen.post("recapitulatif", {})
     assert "precision_allergie" not in Submission.objects.get().answers
 
@@ -225,7 +229,7 @@ def test_the_group_is_bounded_whatever_the_management_form_says(cantine):
     assert adding.content.decode().count('class="pf-group__item"') == 6
 
 
-@pytest.mark.parametrize("slug", ["etape-3", "etape-5", "recapitulatif"])
+@pytest.mark.parametrize("slug", ["etape-4", "etape-6", "recapitulatif"])
 def test_jumping_ahead_is_refused(cantine, slug):
     citizen = Citizen(cantine)
     citizen.start()
@@ -269,7 +273,7 @@ def test_an_expired_instance_restarts_with_a_message(cantine, settings):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Votre démarche a expiré" in html
-    assert "Étape 1 sur 5" in html
+    assert "Étape 1 sur 6" in html
     posted = citizen.post("etape-2", enfants(ENFANT_LEA))
     assert posted.status_code == 302 and posted["Location"] == cantine.url
 
@@ -325,16 +329,17 @@ def test_a_justificatif_goes_to_private_storage_under_a_random_name(cantine, pri
     citizen.start()
     citizen.post("etape-1", RESPONSABLE)
     citizen.post("etape-2", enfants(ENFANT_LEA))
-    citizen.post("etape-3", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Gluten"})
+    citizen.post("etape-3", LEFEBVRE)
+    citizen.post("etape-4", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Gluten"})
     upload = SimpleUploadedFile("../../certificat Léa.pdf", MINIMAL_PDF, "image/png")
-    assert citizen.post("etape-4", {"certificat_medical": upload}).status_code == 302
+    assert citizen.post("etape-5", {"certificat_medical": upload}).status_code == 302
     assert len(files_under(private_dir, "wizard")) == 1
     # Coming back to the step shows the file and does not ask for it again.
-    page = citizen.client.get(citizen.url("etape-4")).content.decode()
+    page = citizen.client.get(citizen.url("etape-5")).content.decode()
     assert "Fichier joint : certificat Léa.pdf" in page
-    again = citizen.post("etape-4", {})
+    again = citizen.post("etape-5", {})
     assert again.status_code == 302, again.content.decode()[-3000:]
-    citizen.post("etape-5", {"attestation": "on"})
+    citizen.post("etape-6", {"attestation": "on"})
     assert "certificat Léa.pdf" in citizen.client.get(citizen.url("recapitulatif")).content.decode()
     citizen.post("recapitulatif", {})
 
@@ -355,9 +360,10 @@ def test_a_disguised_file_is_refused_in_french_and_the_rest_is_kept(cantine, pri
     citizen.start()
     citizen.post("etape-1", RESPONSABLE)
     citizen.post("etape-2", enfants(ENFANT_LEA))
-    citizen.post("etape-3", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Gluten"})
+    citizen.post("etape-3", LEFEBVRE)
+    citizen.post("etape-4", {**FREQUENTATION, "allergie": "on", "precision_allergie": "Gluten"})
     svg = SimpleUploadedFile("photo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/png")
-    response = citizen.post("etape-4", {"certificat_medical": svg})
+    response = citizen.post("etape-5", {"certificat_medical": svg})
     assert response.status_code == 200
     assert "Ce type de fichier n&#x27;est pas accepté" in response.content.decode()
     assert files_under(private_dir, "wizard") == []

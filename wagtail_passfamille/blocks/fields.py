@@ -230,10 +230,39 @@ class GroupFieldBlock(BaseFieldBlock):
         return value
 
 
+# Defaults below are content the editor owns (French, the démarche's language), not UI text.
+def _certified_blocks():
+    from .certified import QuotientFamilialBlock, SituationFiscaleBlock
+
+    return [
+        (
+            "donnees_caf",
+            QuotientFamilialBlock(
+                default={
+                    "label": "Vos données CAF ou MSA",
+                    "justificatif_label": "Attestation de quotient familial de moins de 3 mois",
+                    "data": ["quotient_familial"],
+                }
+            ),
+        ),
+        (
+            "donnees_dgfip",
+            SituationFiscaleBlock(
+                default={
+                    "label": "Votre situation fiscale",
+                    "justificatif_label": "Dernier avis d'imposition sur le revenu",
+                    "data": ["revenu_fiscal_reference", "nombre_parts"],
+                }
+            ),
+        ),
+    ]
+
+
 FIELD_BLOCKS = [
     *SIMPLE_FIELD_BLOCKS,
     ("fichier", FileFieldBlock()),
     ("adresse", AddressFieldBlock()),
     ("information", InformationBlock()),
     ("groupe", GroupFieldBlock()),
+    *_certified_blocks(),
 ]

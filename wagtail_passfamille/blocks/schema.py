@@ -24,6 +24,9 @@ FIELD_KINDS = {
 
 # Blocks that show something but take no answer.
 DISPLAY_ONLY = frozenset({"information"})
+# Blocks that fetch certified data: block type → source (their inputs are identities, kept
+# out of the answers).
+CERTIFIED_BLOCKS = {"donnees_caf": "caf", "donnees_dgfip": "dgfip"}
 
 
 @dataclass(frozen=True)

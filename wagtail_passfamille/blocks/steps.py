@@ -10,7 +10,7 @@ from ..rules.conditions import answer_variable, validate_rule
 from ..rules.variables import RESERVED_PREFIXES
 from .conditions import ConditionBlock
 from .fields import FIELD_BLOCKS
-from .schema import FIELD_KINDS, iter_group_inputs, iter_inputs
+from .schema import CERTIFIED_BLOCKS, FIELD_KINDS, iter_group_inputs, iter_inputs
 from .values import StepValue
 
 
@@ -76,9 +76,36 @@ class StepsBlock(blocks.StreamBlock):
         errors = {}
         seen: dict[str, str] = {}
         earlier: dict = {}
+        certified: dict[str, tuple] = {}
+        groups = {i.name for s in value for i in iter_inputs(s.value) if i.block_type == "groupe"}
         for step_index, step in enumerate(value):
             step_fields = {}
             for item in iter_inputs(step.value):
+                if item.block_type in CERTIFIED_BLOCKS:
+                    where = (step_index, "fields", *item.path)
+                    if item.name in certified:
+                        _merge(
+                            errors,
+                            step_index,
+                            _field_error(
+                                where[1:],
+                                _("Une démarche ne peut contenir qu'un bloc « %(label)s ».")
+                                % {"label": item.value.block.label},
+                            ),
+                        )
+                    certified[item.name] = where
+                    group = (item.value.get("children_group") or "").strip()
+                    if group and group not in groups:
+                        _merge(
+                            errors,
+                            step_index,
+                            _field_error(
+                                (*where[1:], "children_group"),
+                                _("Aucun groupe répétable ne s'appelle « %(name)s ».")
+                                % {"name": group},
+                            ),
+                        )
+                    continue
                 name = item.name
                 where = (step_index, "fields", *item.path, "name")
                 if name in seen:
@@ -137,7 +164,10 @@ class StepsBlock(blocks.StreamBlock):
             # Conditions: a step's condition reads earlier steps; a field's condition reads
             # earlier steps or earlier fields of the same step (the latter only in the browser).
             later = set(step_fields) | {
-                i.name for s in value[step_index + 1 :] for i in iter_inputs(s.value)
+                i.name
+                for s in value[step_index + 1 :]
+                for i in iter_inputs(s.value)
+                if i.block_type not in CERTIFIED_BLOCKS
             }
             self._check_condition(
                 errors, step_index, ("condition",), step.value.get("condition"), earlier, later
@@ -153,7 +183,7 @@ class StepsBlock(blocks.StreamBlock):
                     available_here,
                     cond_later,
                 )
-                if item.name:
+                if item.name and item.block_type not in CERTIFIED_BLOCKS:
                     available_here[item.name] = _spec(item)
             for name, item in step_fields.items():
                 earlier[name] = _spec(item)

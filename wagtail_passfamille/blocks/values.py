@@ -67,3 +67,24 @@ class StepValue(blocks.StructValue):
     def field_children(self):
         """The stream children (block_type, value, id) of the step's fields."""
         return list(self.get("fields") or ())
+
+
+class CertifiedValue(blocks.StructValue):
+    """A certified-data block: its source ("caf", "dgfip") names its fields and its data."""
+
+    @property
+    def source(self) -> str:
+        return self.block.meta.source
+
+    @property
+    def clean_name(self) -> str:
+        return self.source
+
+    @property
+    def ticked(self) -> tuple[str, ...]:
+        return tuple(self.get("data") or ())
+
+    @property
+    def condition_rule(self) -> Rule | None:
+        condition = self.get("condition")
+        return condition.as_rule() if condition else None

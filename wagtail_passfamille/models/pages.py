@@ -290,6 +290,21 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
     def after_submission(self, submission):
         """Called inside the submission's transaction: add related rows here."""
 
+    def refresh_outcome(self, submission):
+        """Recompute a submission's outcome (tariff, eligibility) from what it holds now."""
+
+    def certified_scopes(self) -> set[str]:
+        """The API scopes this démarche's blocks need (what the town asks DataPass for)."""
+        from ..blocks.schema import CERTIFIED_BLOCKS
+        from ..services import CAF_DATA, DGFIP_DATA
+
+        scopes = set()
+        for _i, _s, item in all_inputs(self.steps):
+            if item.block_type in CERTIFIED_BLOCKS:
+                table = CAF_DATA if item.name == "caf" else DGFIP_DATA
+                scopes.update(table[name] for name in item.value.ticked if name in table)
+        return scopes
+
     def get_wizard_view_class(self):
         from ..wizard import DemarcheWizardView
 

@@ -87,5 +87,35 @@ def json_attr(value):
 @register.simple_tag(takes_context=True)
 def passfamille_block(context, item):
     """A block with a template of its own (certified data): ``wizard/blocks/<type>.html``."""
+    form = item["form"]
+    section = form.certified_sections.get(item["key"])
+    extra = {"item": item}
+    if section is not None:
+        extra.update(
+            {
+                "section": section,
+                "fields": {
+                    name.removeprefix(section.prefix): form[name]
+                    for name in form.fields
+                    if name.startswith(section.prefix)
+                },
+                "status": (context.get("certified_status") or {}).get(section.source),
+                "commune_results": (context.get("commune_results") or {}).get(section.source),
+                "ticked_labels": [
+                    label
+                    for value, label in section.value.block.child_blocks["data"].field.choices
+                    if value in section.value.ticked
+                ],
+            }
+        )
     template = themed(f"wizard/blocks/{item['type']}.html")
-    return render_to_string(template, {**context.flatten(), "item": item}, context.get("request"))
+    return render_to_string(template, {**context.flatten(), **extra}, context.get("request"))
+
+
+@register.filter
+def commune_label(code):
+    """ "Charleville-Mézières (08)" for a COG code (current commune first)."""
+    from .. import geo
+
+    communes = geo.communes_with_code(code or "")
+    return communes[0].label if communes else code

@@ -76,3 +76,19 @@ def step(title, fields, *, intro="", cond=None):
             "fields": fields,
         },
     }
+
+
+def certified(block_type, label, data, *, justificatif_label, cond=None, **extra):
+    """A certified-data block (``donnees_caf`` or ``donnees_dgfip``)."""
+    return {
+        "type": block_type,
+        "id": _id(),
+        "value": {
+            "label": label,
+            "allow_refusal": False,
+            "justificatif_label": justificatif_label,
+            "data": data,
+            "condition": cond or no_condition(),
+            **extra,
+        },
+    }

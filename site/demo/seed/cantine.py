@@ -1,6 +1,6 @@
 """The demo's school-canteen registration: every field type and a few conditions."""
 
-from .blocks import condition, field, group, information, step
+from .blocks import certified, condition, field, group, information, step
 
 ECOLES = ["École Jules-Ferry", "École Marie-Curie", "École des Tilleuls"]
 CLASSES = ["PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"]
@@ -61,6 +61,21 @@ def cantine_steps():
                     max_items=6,
                 ),
             ],
+        ),
+        step(
+            "Quotient familial",
+            [
+                certified(
+                    "donnees_caf",
+                    "Votre quotient familial",
+                    ["quotient_familial", "enfants"],
+                    justificatif_label="Attestation de quotient familial de moins de 3 mois",
+                    children_group="enfants",
+                    child_first_name_field="prenom",
+                    child_birth_date_field="date_naissance",
+                ),
+            ],
+            intro="<p>Le tarif du repas dépend de votre quotient familial.</p>",
         ),
         step(
             "Fréquentation",

@@ -13,6 +13,7 @@ from wagtail.models import Page, Site
 
 from demo.models import HomePage
 from demo.seed.cantine import cantine_steps
+from demo.seed.pass_famille import pass_famille_steps
 from wagtail_passfamille.models import DemarchePage, PassFamilleSettings, PortailFamillePage
 
 DEMO_SIRET = "21990999900019"  # fictional, passes the Luhn check
@@ -43,6 +44,20 @@ class Command(BaseCommand):
             search_description="Cantine des écoles maternelles et élémentaires.",
             service_contact="Service enfance de Démoville\n1 place de la Mairie, 99000 Démoville\n"
             "enfance@demoville.example — 01 23 45 67 89",
+            credential_profile="demo",
+        )
+        self.ensure_demarche(
+            portal,
+            slug="pass-famille-2027",
+            title="Pass Famille 2027",
+            reference_prefix="PASS",
+            steps=pass_famille_steps(),
+            intro="<p>Le Pass Famille 2027 réduit le prix des activités de la ville pour les "
+            "familles de Démoville, selon leur quotient.</p>",
+            search_description="Réductions sur les activités culturelles et sportives.",
+            service_contact="Centre communal d'action sociale de Démoville\n"
+            "ccas@demoville.example — 01 23 45 67 00",
+            credential_profile="demo",
         )
         if not options["no_admin"]:
             self.ensure_admin()

@@ -1,0 +1,99 @@
+"""Certified-data blocks: the editor ticks what the démarche needs; the citizen chooses to share.
+
+Each block sits among a step's fields. At most one of each per démarche.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from .conditions import ConditionBlock
+from .values import CertifiedValue
+
+CAF_DATA_CHOICES = [
+    ("quotient_familial", _("Quotient familial")),
+    ("allocataires", _("Allocataires (parents)")),
+    ("enfants", _("Enfants à charge")),
+    ("adresse", _("Adresse déclarée à la CAF ou à la MSA")),
+]
+DGFIP_DATA_CHOICES = [
+    ("revenu_fiscal_reference", _("Revenu fiscal de référence")),
+    ("nombre_parts", _("Nombre de parts")),
+    ("situation_famille", _("Situation de famille")),
+    ("nombre_personnes_a_charge", _("Nombre de personnes à charge")),
+    ("adresse_fiscale", _("Adresse fiscale")),
+]
+
+
+class BaseCertifiedBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("Titre"), max_length=120)
+    allow_refusal = blocks.BooleanBlock(
+        label=_("Permettre de ne rien transmettre"),
+        required=False,
+        default=False,
+        help_text=_(
+            "Ajoute le choix « Je ne souhaite pas transmettre ces informations » (le tarif "
+            "par défaut s'applique alors). Le justificatif reste toujours proposé."
+        ),
+    )
+    justificatif_label = blocks.CharBlock(label=_("Justificatif demandé à défaut"), max_length=200)
+    condition = ConditionBlock(required=False)
+
+    class Meta:
+        value_class = CertifiedValue
+        label_format = "{label}"
+
+
+class QuotientFamilialBlock(BaseCertifiedBlock):
+    data = blocks.MultipleChoiceBlock(
+        label=_("Données nécessaires"),
+        choices=CAF_DATA_CHOICES,
+        default=["quotient_familial"],
+        help_text=_(
+            "Cochez seulement ce dont la démarche a besoin : seules ces données sont demandées "
+            "et conservées. L'adresse demande le droit « cnaf_adresse », souvent absent des "
+            "habilitations DataPass."
+        ),
+    )
+    children_group = blocks.CharBlock(
+        label=_("Groupe des enfants inscrits"),
+        required=False,
+        max_length=50,
+        help_text=_(
+            "Nom technique du groupe répétable des enfants inscrits (ex. « enfants ») : les "
+            "agents verront si chacun est bien rattaché au dossier CAF ou MSA."
+        ),
+    )
+    child_first_name_field = blocks.CharBlock(
+        label=_("Champ du prénom de l'enfant"), required=False, default="prenom", max_length=50
+    )
+    child_birth_date_field = blocks.CharBlock(
+        label=_("Champ de la date de naissance de l'enfant"),
+        required=False,
+        default="date_naissance",
+        max_length=50,
+    )
+
+    class Meta:
+        icon = "user"
+        label = _("Quotient familial CAF/MSA")
+        source = "caf"
+
+
+class SituationFiscaleBlock(BaseCertifiedBlock):
+    data = blocks.MultipleChoiceBlock(
+        label=_("Données nécessaires"),
+        choices=DGFIP_DATA_CHOICES,
+        default=["revenu_fiscal_reference", "nombre_parts"],
+    )
+    annee = blocks.IntegerBlock(
+        label=_("Année des revenus"),
+        required=False,
+        min_value=2015,
+        max_value=2100,
+        help_text=_("Laissez vide pour le dernier avis d'imposition disponible."),
+    )
+
+    class Meta:
+        icon = "doc-full-inverse"
+        label = _("Situation fiscale DGFiP")
+        source = "dgfip"

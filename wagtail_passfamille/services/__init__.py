@@ -1,0 +1,36 @@
+"""The seam between Django and the pure modules: clients built from settings, the shared
+upstream budget, lookups mapped to outcomes, children matching.
+
+Services never import models: the audit records and alerts they produce are handed back to
+the caller (the wizard, a task), which stores them.
+"""
+
+from .budget import Budget
+from .clients import ProfileError, forget_clients
+from .lookups import (
+    CAF_DATA,
+    DGFIP_DATA,
+    Backend,
+    Kind,
+    LookupRequest,
+    LookupResult,
+    lookup,
+    lookup_all,
+)
+from .matching import Match, match_children
+
+__all__ = [
+    "CAF_DATA",
+    "DGFIP_DATA",
+    "Backend",
+    "Budget",
+    "Kind",
+    "LookupRequest",
+    "LookupResult",
+    "Match",
+    "ProfileError",
+    "forget_clients",
+    "lookup",
+    "lookup_all",
+    "match_children",
+]
