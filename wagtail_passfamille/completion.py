@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from .backoffice.workflow import read_completion_token
+from .backoffice.workflow import COMPLETION_SALT, read_completion_token
 from .blocks.schema import iter_inputs
 from .conf import get_setting
 from .crypto import blind_index
@@ -145,13 +145,23 @@ def _store_answers(submission, completion, form, page):
     return replaced, stored
 
 
+def _page_of_expired(token):
+    try:
+        pk = int(signing.TimestampSigner(salt=COMPLETION_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        return None
+    completion = CompletionRequest.objects.select_related("submission__page").filter(pk=pk).first()
+    return completion.submission.page.specific if completion else None
+
+
 @never_cache
 @csrf_protect
 def completion_view(request, token):
     try:
         completion_id = read_completion_token(token)
     except signing.SignatureExpired:
-        return _refuse(request, "expired")
+        # Authentic but too old: say which service to contact.
+        return _refuse(request, "expired", _page_of_expired(token))
     except (signing.BadSignature, ValueError):
         return _refuse(request, "invalid", status=404)
     completion = (
