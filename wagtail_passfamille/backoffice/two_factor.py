@@ -49,7 +49,7 @@ def _qr_svg(data: str) -> str:
     return svg[svg.find("<svg") :]
 
 
-def _accept(request, device, token) -> bool:
+def _accept(request, device, token, form) -> bool:
     from django_otp import login as otp_login
 
     allowed, _info = device.verify_is_allowed()
@@ -57,6 +57,10 @@ def _accept(request, device, token) -> bool:
         otp_login(request, device)
         return True
     audit.record(request, AuditRecord.Action.LOGIN_FAILED, detail={"second_factor": True})
+    if allowed:
+        form.add_error("token", _("Ce code n'est pas valide ou a expiré."))
+    else:
+        form.add_error("token", _("Trop d'essais : patientez quelques secondes puis réessayez."))
     return False
 
 
@@ -76,12 +80,11 @@ def setup_view(request):
         )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _accept(request, device, form.cleaned_data["token"]):
+        if _accept(request, device, form.cleaned_data["token"], form):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             messages.success(request, _("Double authentification activée."))
             return redirect(_next(request))
-        form.add_error("token", _("Ce code n'est pas valide. Réessayez avec le code affiché."))
     return TemplateResponse(
         request,
         "wagtail_passfamille/admin/two_factor.html",
@@ -106,9 +109,8 @@ def verify_view(request):
         return redirect("wagtail_passfamille_2fa_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _accept(request, device, form.cleaned_data["token"]):
+        if _accept(request, device, form.cleaned_data["token"], form):
             return redirect(_next(request))
-        form.add_error("token", _("Ce code n'est pas valide ou a expiré."))
     return TemplateResponse(
         request,
         "wagtail_passfamille/admin/two_factor.html",
