@@ -23,7 +23,9 @@ from .services import Backend, Kind, LookupResult, lookup_all
 logger = logging.getLogger(__name__)
 
 MAX_IDENTITY_ATTEMPTS = 3
-AGENCIES = {"caf": _("la CAF ou la MSA"), "dgfip": _("l'administration fiscale")}
+# "auprès de …" and "… ne répond pas": the body is named, never what it answered.
+AGENCIES = {"caf": _("la CAF ou de la MSA"), "dgfip": _("l'administration fiscale")}
+SUBJECTS = {"caf": _("La CAF ou la MSA"), "dgfip": _("L'administration fiscale")}
 
 # Worst first: the state of a submission is the worst of its sources'.
 STATE_ORDER = ["a_verifier", "non_trouve", "justificatif", "refus_partage", "verifie"]
@@ -143,7 +145,7 @@ def _explain(wizard, form, store, sections) -> bool:
                     "%(agency)s ne répond pas pour le moment : vous pouvez continuer, vos "
                     "informations seront vérifiées plus tard par nos services."
                 )
-                % {"agency": str(agency).capitalize()},
+                % {"agency": SUBJECTS[source]},
             )
         elif result.kind is Kind.NOT_FOUND:
             ok = False
@@ -178,8 +180,7 @@ def _explain(wizard, form, store, sections) -> bool:
             form.add_error(
                 field,
                 ValidationError(
-                    _("Cette information n'est pas acceptée par %(agency)s : vérifiez-la.")
-                    % {"agency": agency},
+                    _("Cette information n'est pas acceptée : vérifiez-la."),
                     code="invalid",
                 ),
             )

@@ -8,7 +8,7 @@ import phonenumbers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .blocks.schema import iter_group_inputs, iter_inputs
+from .blocks.schema import CERTIFIED_BLOCKS, iter_group_inputs, iter_inputs
 from .models.pages import RECAP_SLUG
 
 
@@ -38,9 +38,35 @@ def display_value(block_type, value):
     return str(value)
 
 
-def step_rows(step_value, cleaned):
+def certified_row(item, cleaned, status):
+    """What the citizen sees of certified data: that they were fetched, never their values."""
+    section_prefix = f"{item.name}__"
+    choice = cleaned.get(section_prefix + "choix")
+    agency = (status or {}).get("agency", "")
+    kind = (status or {}).get("kind")
+    if choice == "justificatif":
+        document = cleaned.get(section_prefix + "justificatif")
+        value = _("Justificatif fourni : %(name)s") % {"name": display_value("fichier", document)}
+    elif choice == "refus":
+        value = _("Vous avez choisi de ne pas transmettre ces informations.")
+    elif kind == "verified":
+        value = _("Informations récupérées auprès de %(agency)s ✓") % {"agency": agency}
+        if item.name == "caf" and (item.value.get("children_group") or "").strip():
+            value += "\n" + _(
+                "Nous vérifierons le rattachement des enfants inscrits au dossier CAF ou MSA."
+            )
+    else:
+        value = _("Vérification différée : vos informations seront vérifiées par nos services.")
+    return {"label": item.value.get("label", ""), "value": value}
+
+
+def step_rows(step_value, cleaned, certified_status=None):
     rows = []
     for item in iter_inputs(step_value):
+        if item.block_type in CERTIFIED_BLOCKS:
+            if f"{item.name}__choix" in cleaned:
+                rows.append(certified_row(item, cleaned, (certified_status or {}).get(item.name)))
+            continue
         if item.name not in cleaned:
             continue  # a field hidden by its condition
         value = cleaned[item.name]
@@ -67,6 +93,9 @@ def step_rows(step_value, cleaned):
 
 
 def build_recap(wizard):
+    from .certified import step_status
+
+    status = step_status(wizard)
     sections = []
     values = dict(wizard.page.step_blocks)
     for name in wizard.get_form_list():
@@ -77,7 +106,7 @@ def build_recap(wizard):
             {
                 "title": values[name]["title"],
                 "edit_url": wizard.get_step_url(name),
-                "rows": step_rows(values[name], cleaned),
+                "rows": step_rows(values[name], cleaned, status),
             }
         )
     return sections

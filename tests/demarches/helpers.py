@@ -118,4 +118,4 @@ LEFEBVRE = caf_identity(
 # Staging: MSA, quotient familial 200 (Sept. 2024), two children (ALEXIS VINCENT, FLEUR EDITH).
 MARTIN = caf_identity("MARTIN", ["PIERRE"], "M", 1987, 6, 27, commune="51108")
 # Staging's generic 404: not known to the CAF nor to the MSA.
-INCONNU = caf_identity("LEFEBVRE", ["ALEXIS"], "F", 1982, 12, 27, commune="08480")
+INCONNU = caf_identity("DUPONT", ["ALEXIS"], "F", 1982, 12, 27, commune="08480")

@@ -16,10 +16,15 @@ if os.environ.get("DATABASE_URL"):
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
-# Tests call tasks directly; a few start a real db_worker with settings of their own.
+# Tests call tasks directly; the few that start a real db_worker set PASSFAMILLE_TEST_TASKS=db
+# for the worker and for themselves.
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if os.environ.get("PASSFAMILLE_TEST_TASKS") == "db"
+            else "django_tasks.backends.dummy.DummyBackend"
+        ),
         "QUEUES": ["default", "passfamille"],
     }
 }
