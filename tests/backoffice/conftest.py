@@ -13,7 +13,7 @@ from wagtail_passfamille.models import (
 
 from ..demarches.helpers import Citizen, enfants
 
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
