@@ -10,7 +10,6 @@ import datetime as dt
 import re
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -103,13 +102,38 @@ def search_kind(term: str) -> str:
     return "name" if normalise_name(term) else ""
 
 
+FULL_REFERENCE_RE = re.compile(r"^[A-Z]{2,8}-\d{4}-\d+$")
+
+
+def _reference_candidates(term: str) -> list[str]:
+    """The references a number can end: "123" → every PREFIX-YEAR-000123 there may be.
+
+    References are ``PREFIX-YEAR-NNNNNN`` (:meth:`ReferenceCounter.next_reference`): an exact
+    match on the unique index beats a ``LIKE '%…'`` scan of every row.
+    """
+    from ..models import DemarchePage
+
+    number = int(term)
+    prefixes = set(DemarchePage.objects.values_list("reference_prefix", flat=True))
+    this_year = timezone.localdate().year
+    return [
+        f"{prefix}-{year}-{number:06d}"
+        for prefix in prefixes
+        for year in range(this_year - 10, this_year + 2)
+    ]
+
+
 def search(queryset, term: str):
-    """By reference (whole, or its end: "000123") or by the applicant's exact name."""
+    """By reference (whole, or its number: "000123") or by the applicant's exact name."""
     term = (term or "").strip()
     kind = search_kind(term)
     if kind == "reference":
         upper = term.upper()
-        return queryset.filter(Q(reference=upper) | Q(reference__endswith="-" + upper.lstrip("-")))
+        if FULL_REFERENCE_RE.match(upper):
+            return queryset.filter(reference=upper)
+        if upper.isdigit() and len(upper) <= 9:
+            return queryset.filter(reference__in=_reference_candidates(upper))
+        return queryset.filter(reference__contains=upper)
     if kind == "name":
         return queryset.filter(name_index=blind_index(term))
     return queryset

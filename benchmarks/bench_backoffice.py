@@ -1,0 +1,268 @@
+"""Back-office benchmark: the submissions listing on 100 000 rows, and exporting all of them.
+
+Run by hand, from the repository root, on PostgreSQL:
+
+    DATABASE_URL=postgres://passfamille:passfamille@127.0.0.1:5432/passfamille \\
+        DJANGO_SETTINGS_MODULE=demo.settings.test PYTHONPATH=site:. \\
+        .venv/bin/python benchmarks/bench_backoffice.py [--rows 100000] [--requests 50]
+
+It creates a database of its own (``passfamille_bench_backoffice_<pid>``) and drops it at the
+end. Submissions are generated with ``bulk_create`` with realistic encrypted answers, certified
+data for half of them and outcomes. It measures the listing page (p50/p95 over ``--requests``
+requests per series, through Django's test client: URL resolving, middleware, templates) with
+and without filters and searches, then exports everything as CSV (streamed) and XLSX, with the
+peak of Python memory growth (tracemalloc) and the RSS growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+
+ROWS_PER_BATCH = 2000
+SURNAMES = [f"Nom{index:04d}" for index in range(2000)] + ["Lefèvre-Dupont", "Martin", "Durand"]
+
+
+def steps():
+    from demo.seed.blocks import field, group, step
+
+    return [
+        step(
+            "Responsable légal",
+            [
+                field("texte_court", "Nom", "nom_demandeur", is_applicant_name=True),
+                field("texte_court", "Prénom", "prenom_demandeur"),
+                field("email", "Adresse e-mail", "email", is_contact=True),
+                field("telephone", "Téléphone", "telephone"),
+                field("adresse", "Adresse du domicile", "adresse"),
+            ],
+        ),
+        step(
+            "Enfants",
+            [
+                group(
+                    "Enfants à inscrire",
+                    "enfants",
+                    [
+                        field("texte_court", "Prénom", "prenom"),
+                        field("date", "Date de naissance", "date_naissance"),
+                    ],
+                    item_label="Enfant",
+                    add_label="Ajouter un enfant",
+                )
+            ],
+        ),
+        step("Engagement", [field("case_a_cocher", "J'atteste", "attestation")]),
+    ]
+
+
+def seed(rows: int):
+    from django.contrib.auth.models import Group, Permission, User
+    from django.core.management import call_command
+
+    from wagtail_passfamille.crypto import blind_index
+    from wagtail_passfamille.models import (
+        DemarcheGroupPermission,
+        DemarchePage,
+        PortailFamillePage,
+        Submission,
+    )
+    from wagtail_passfamille.submitting import form_snapshot
+
+    call_command("seed_demo", "--no-admin", verbosity=0)
+    portal = PortailFamillePage.objects.get()
+    pages = []
+    for slug, title, prefix in (("a", "Garderie", "GARD"), ("b", "Centre de loisirs", "LOIS")):
+        page = DemarchePage(slug=slug, title=title, reference_prefix=prefix, steps=steps())
+        portal.add_child(instance=page)
+        page.save_revision().publish()
+        pages.append(DemarchePage.objects.get(pk=page.pk))
+    snapshots = [form_snapshot(page, [name for name, _v in page.step_blocks]) for page in pages]
+    rng = random.Random(2026)
+    now = dt.datetime.now(dt.UTC)
+    statuses = ["recue"] * 4 + ["en_instruction"] * 3 + ["a_completer", "acceptee", "refusee"]
+    indexes = {name: blind_index(name) for name in SURNAMES}
+    started = time.perf_counter()
+    for start in range(0, rows, ROWS_PER_BATCH):
+        batch = []
+        for number in range(start, min(start + ROWS_PER_BATCH, rows)):
+            page_index = number % 2
+            name = rng.choice(SURNAMES)
+            children = [
+                {
+                    "prenom": f"Enfant{rng.randrange(500)}",
+                    "date_naissance": f"201{rng.randrange(10)}-0{rng.randrange(1, 10)}-15",
+                }
+                for _ in range(rng.randrange(1, 4))
+            ]
+            certified = {}
+            if number % 2 == 0:
+                certified = {
+                    "caf": {
+                        "verification": "verifie",
+                        "fields": {"quotient_familial": rng.randrange(200, 3000)},
+                        "provenance": {"source": "caf", "request_id": f"req-{number}"},
+                    }
+                }
+            batch.append(
+                Submission(
+                    page_id=pages[page_index].pk,
+                    reference=f"{pages[page_index].reference_prefix}-2026-{number:07d}",
+                    instance_key=f"bench:{number}",
+                    submitted_at=now - dt.timedelta(minutes=rng.randrange(365 * 24 * 60)),
+                    status=rng.choice(statuses),
+                    answers={
+                        "nom_demandeur": name,
+                        "prenom_demandeur": "Camille",
+                        "email": f"famille{number}@example.org",
+                        "telephone": "+33612345678",
+                        "adresse": {
+                            "voie": f"{rng.randrange(1, 200)} rue des Lilas",
+                            "complement": "",
+                            "code_postal": "99000",
+                            "commune": "Démoville",
+                        },
+                        "enfants": children,
+                        "attestation": True,
+                    },
+                    form_snapshot=snapshots[page_index],
+                    contact_email=f"famille{number}@example.org",
+                    verification="verifie" if certified else "",
+                    certified=certified,
+                    tariff=rng.choice(["Tranche A — 1,50 €", "Tranche B — 2,35 €", ""]),
+                    name_index=indexes[name],
+                )
+            )
+        Submission.objects.bulk_create(batch)
+    print(f"{rows} submissions generated in {time.perf_counter() - started:.1f} s", flush=True)
+    superuser = User.objects.create_superuser("root", "root@example.org", "x")
+    agent = User.objects.create_user("agent", "agent@example.org", "x")
+    group = Group.objects.create(name="agents")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    DemarcheGroupPermission.objects.create(group=group, page=pages[0])
+    agent.groups.add(group)
+    return pages, superuser, agent
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure_listing(client, pages, requests: int):
+    from wagtail_passfamille.models import Submission
+
+    references = Submission.objects.filter(page=pages[0]).order_by("pk")
+    reference = references.values_list("reference", flat=True)[references.count() // 2]
+    base = "/admin/passfamille/demandes/"
+    today = dt.date.today()
+    series = {
+        "listing, page 1": base,
+        "listing, page 500": base + "?p=500",
+        "filter: démarche + status": base + f"?demarche={pages[0].pk}&status=en_instruction",
+        "filter: verification + dates": base
+        + f"?verification=verifie&date_from={today - dt.timedelta(days=90)}&date_to={today}",
+        "search: name (blind index)": base + "?q=Lef%C3%A8vre-Dupont",
+        "search: reference": base + f"?q={reference}",
+        "search: end of reference": base + f"?q={reference[-7:]}",
+    }
+    results = {}
+    for label, url in series.items():
+        for _ in range(5):
+            assert client.get(url).status_code == 200
+        timings = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        results[label] = (statistics.median(timings), percentile(timings, 0.95))
+    return results
+
+
+def rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure_export(client, fmt: str):
+    columns = [
+        "base:reference",
+        "base:demarche",
+        "base:submitted_at",
+        "base:status",
+        "base:tariff",
+        "answer:nom_demandeur",
+        "answer:email",
+        "answer:adresse",
+        "answer:enfants",
+        "certified:caf.quotient_familial",
+        "outcome:summary",
+    ]
+    rss_before = rss_mb()
+    tracemalloc.start()
+    started = time.perf_counter()
+    response = client.post(
+        "/admin/passfamille/demandes/export/", {"columns": columns, "format": fmt}
+    )
+    size = 0
+    for chunk in response:
+        size += len(chunk)
+    elapsed = time.perf_counter() - started
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    response.close()
+    return elapsed, peak / 2**20, rss_mb() - rss_before, size / 2**20
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings.test")
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = (
+        f"passfamille_bench_backoffice_{os.getpid()}"
+    )
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        pages, superuser, agent = seed(args.rows)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE")
+        client = Client()
+        print(f"\nListing ({connection.vendor}, {args.rows} rows, {args.requests} requests)")
+        for who, user in (("superuser (all)", superuser), ("agent of one démarche", agent)):
+            client.force_login(user)
+            for label, (p50, p95) in measure_listing(client, pages, args.requests).items():
+                print(f"  {who:24} {label:32} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms")
+        client.force_login(superuser)
+        print("\nExport of every submission (superuser)")
+        for fmt in ("csv", "xlsx"):
+            elapsed, peak, rss, size = measure_export(client, fmt)
+            print(
+                f"  {fmt:5} {elapsed:6.1f} s  {size:6.1f} MB  peak Python memory growth "
+                f"{peak:5.1f} MB  RSS growth {rss:5.1f} MB"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
