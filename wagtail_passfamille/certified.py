@@ -220,13 +220,10 @@ def step_status(wizard):
     return status
 
 
-def submission_data(wizard, visible_sources, answers, page):
-    """(certified, verification, pending lookups) for a new submission."""
-    from .services import match_children
-
-    store = wizard.storage.extra_data.get("certified", {})
+def certified_from_store(store: dict, page, sources=None) -> tuple[dict, list, dict]:
+    """(certified, states, pending) from the wizard's store, for the given sources."""
     certified, states, pending = {}, [], {}
-    for source in visible_sources:
+    for source in sources if sources is not None else list(store):
         entry = store.get(source)
         if not entry:
             continue
@@ -243,6 +240,21 @@ def submission_data(wizard, visible_sources, answers, page):
                     "ticked": list(_ticked(page, source)),
                 }
         certified[source] = item
+    return certified, states, pending
+
+
+def wizard_certified(wizard) -> dict:
+    """What the rules may read of the certified data gathered so far (values stay server-side)."""
+    store = wizard.storage.extra_data.get("certified", {})
+    return certified_from_store(store, wizard.page)[0]
+
+
+def submission_data(wizard, visible_sources, answers, page):
+    """(certified, verification, pending lookups) for a new submission."""
+    from .services import match_children
+
+    store = wizard.storage.extra_data.get("certified", {})
+    certified, states, pending = certified_from_store(store, page, visible_sources)
     caf = certified.get("caf")
     group = _children_group(page)
     if caf and group and caf.get("fields", {}).get("enfants") is not None:

@@ -7,9 +7,13 @@ import datetime as dt
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from .blocks.schema import iter_group_inputs, iter_inputs
-from .forms import FormBuilder
+from . import outcomes
+from .blocks.schema import CERTIFIED_BLOCKS, all_inputs, iter_group_inputs, iter_inputs
+from .certified import AGENCIES
+from .forms import FormBuilder, to_answer
 from .models.pages import RECAP_SLUG
+from .preview_families import PREFIX as FAMILY_PREFIX
+from .preview_families import families_for, family_certified
 from .recap import step_rows
 from .theme import themed
 from .wizard import RecapForm
@@ -46,10 +50,74 @@ def sample_value(item):
 
 
 def sample_answers(step_value):
-    return {item.name: sample_value(item) for item in iter_inputs(step_value)}
+    answers = {}
+    for item in iter_inputs(step_value):
+        if item.block_type in CERTIFIED_BLOCKS:
+            answers[f"{item.name}__choix"] = "recuperer"
+        else:
+            answers[item.name] = sample_value(item)
+    return answers
+
+
+def certified_sources(page):
+    return {
+        item.name: item
+        for _i, _s, item in all_inputs(page.steps)
+        if item.block_type in CERTIFIED_BLOCKS
+    }
+
+
+def preview_families(page):
+    return families_for(certified_sources(page))
+
+
+def serve_family_preview(page, request, key):
+    """The recap and the outcome a sandbox family would get (never a real API)."""
+    sources = certified_sources(page)
+    family = next((f for f in families_for(sources) if f.key == key), None)
+    if family is None:
+        return None
+    block = sources[family.source]
+    certified = family_certified(family, block.value.ticked, block.value.get("annee"))
+    kind = {"verifie": "verified", "non_trouve": "not_found"}.get(
+        certified[family.source]["verification"], "deferred"
+    )
+    status = {family.source: {"kind": kind, "agency": AGENCIES[family.source]}}
+    answers, recap = {}, []
+    for _name, value in page.step_blocks:
+        sample = sample_answers(value)
+        answers.update({k: v for k, v in sample.items() if "__" not in k})
+        recap.append(
+            {"title": value["title"], "edit_url": "#", "rows": step_rows(value, sample, status)}
+        )
+    outcome = outcomes.compute(page, to_answer(answers), certified)
+    context = page.get_context(request)
+    context.update(
+        {
+            "page": page,
+            "preview": True,
+            "preview_family": family.label,
+            "step_count": len(page.step_blocks) + 1,
+            "step_number": len(page.step_blocks) + 1,
+            "is_recap": True,
+            "recap": recap,
+            "outcome_lines": outcome.summary_lines() if outcome else [],
+            "outcome_blocks": bool(outcome and not outcome.can_submit),
+            "wizard": {"form": RecapForm()},
+        }
+    )
+    context["wizard"]["form"].show_errors = False
+    response = TemplateResponse(request, themed("wizard/step.html"), context)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def serve_step_preview(page, request, mode_name):
+    if mode_name.startswith(FAMILY_PREFIX):
+        response = serve_family_preview(page, request, mode_name.removeprefix(FAMILY_PREFIX))
+        if response is not None:
+            return response
+        mode_name = RECAP_SLUG
     steps = page.step_blocks
     context = page.get_context(request)
     context.update({"page": page, "preview": True, "step_count": len(steps) + 1})

@@ -111,7 +111,9 @@ def submit(wizard, final_forms):
                 SubmissionFile.objects.create(
                     submission=submission, field_name=field_name, **stored
                 )
+            # Recomputed here from what the server holds, never taken from the browser.
             page.refresh_outcome(submission)
+            submission.save(update_fields=["outcome", "decision", "tariff"])
             page.after_submission(submission)
             transaction.on_commit(partial(enqueue_acknowledgement, submission.pk), robust=True)
             if pending:

@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from .certified import run_step_lookups, step_status
+from . import outcomes
+from .certified import run_step_lookups, step_status, wizard_certified
 from .conf import get_setting
-from .forms import FormBuilder, StepForm
+from .forms import FormBuilder, StepForm, to_answer
 from .models.pages import RECAP_SLUG
 from .net import client_ip
 from .rules.conditions import evaluate
 from .rules.logic import Truth
-from .rules.variables import build_context
 from .submitting import SubmissionError, submit
 from .theme import themed
 from .throttle import hit
@@ -138,9 +138,22 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
     # Steps and conditions --------------------------------------------------------------------
 
     def rules_context(self, answers):
-        from django.utils import timezone
+        """Answers so far plus the certified data fetched so far (they never leave the server)."""
+        if not hasattr(self, "_certified_for_rules"):
+            self._certified_for_rules = wizard_certified(self)
+        return outcomes.rules_context(self.page, answers, self._certified_for_rules)
 
-        return build_context(answers, reference_date=timezone.localdate())
+    def outcome(self):
+        """Gates and tariffs on everything known now (recomputed, never read from POST)."""
+        self.get_form_list()
+        return outcomes.compute(self.page, self.all_answers(), wizard_certified(self))
+
+    def all_answers(self):
+        answers = {}
+        for name in self.get_form_list():
+            if name != RECAP_SLUG:
+                answers.update(to_answer(self.cleaned_step(name) or {}))
+        return answers
 
     def get_form_list(self):
         """Visible steps in order: a step's condition reads the answers of the steps before."""
@@ -268,6 +281,10 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         self.store_step(step, form)
         if step == RECAP_SLUG:
             return self.render_done(form, **kwargs)
+        outcome = self.outcome()
+        if outcome is not None and not outcome.can_submit:
+            # A gate that refuses stops the démarche here, with its message.
+            return self.render(form, stopped=outcome.summary_lines())
         return redirect(self.get_step_url(self.next_step_after(step)))
 
     def posted_files(self, step):
@@ -293,6 +310,7 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         self.storage.set_step_files(step, self.process_step_files(form))
         self._cleaned_steps.pop(step, None)
         self._form_list = None  # conditions may now show or hide later steps
+        self.__dict__.pop("_certified_for_rules", None)
 
     def next_step_after(self, step):
         steps = list(self.get_form_list())
@@ -385,6 +403,9 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
                 messages.warning(self.request, _("Vérifiez cette étape avant d'envoyer."))
                 return redirect(self.get_step_url(name))
             final_forms[name] = form_obj
+        outcome = self.outcome()
+        if outcome is not None and not outcome.can_submit:
+            return self.render(form, stopped=outcome.summary_lines())
         try:
             submission = submit(self, final_forms)
         except SubmissionError:
@@ -424,11 +445,16 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
                 "throttled": kwargs.get("throttled", False),
                 "submit_failed": kwargs.get("submit_failed", False),
                 "certified_status": step_status(self),
+                "stopped": kwargs.get("stopped"),
                 "commune_results": kwargs.get("commune_results") or {},
             }
         )
         if current == RECAP_SLUG:
             context["recap"] = build_recap(self)
+            outcome = self.outcome()
+            if outcome is not None:
+                context["outcome_lines"] = outcome.summary_lines()
+                context["outcome_blocks"] = not outcome.can_submit
         return context
 
     def slug(self, step):

@@ -139,7 +139,7 @@ def test_renaming_a_field_is_refused_once_submissions_exist(cantine):
 
 
 def test_preview_modes_show_each_step_and_the_recap(cantine):
-    assert [mode for mode, _label in cantine.preview_modes] == [
+    assert [mode for mode, _label in cantine.preview_modes][:7] == [
         "etape-1",
         "etape-2",
         "etape-3",
@@ -148,7 +148,7 @@ def test_preview_modes_show_each_step_and_the_recap(cantine):
         "etape-6",
         "recapitulatif",
     ]
-    for mode, _label in cantine.preview_modes:
+    for mode, _label in cantine.preview_modes[:7]:
         response = cantine.make_preview_request(original_request=None, preview_mode=mode)
         assert response.status_code == 200
         html = (
@@ -160,4 +160,25 @@ def test_preview_modes_show_each_step_and_the_recap(cantine):
         assert "disabled" in html
     recap = cantine.make_preview_request(preview_mode="recapitulatif").render().content.decode()
     assert "camille.exemple@example.org" in recap
+    assert Submission.objects.count() == 0
+
+
+def test_preview_with_test_families_shows_their_outcome_without_calling_any_api(cantine, sandbox):
+    from wagtail_passfamille.models import UpstreamCall
+
+    modes = dict(cantine.preview_modes)
+    assert modes["famille-martin"] == "Récapitulatif — Famille MARTIN — MSA, QF 200, 2 enfants"
+    expected = {
+        "famille-lefebvre": "Tranche F — 4,60",
+        "famille-martin": "Tranche A — 0,85",
+        "famille-bernard": "Tranche B — 1,60",
+        "famille-giraud": "Tranche D — 3,10",
+        "famille-inconnue": "(tarif par défaut)",
+    }
+    for mode, line in expected.items():
+        html = cantine.make_preview_request(preview_mode=mode).render().content.decode()
+        assert line in html, mode
+        assert "famille de test" in html
+    assert sandbox.stats.total == 0  # in process: no request reached even the sandbox
+    assert UpstreamCall.objects.count() == 0
     assert Submission.objects.count() == 0

@@ -212,3 +212,13 @@ def _spec(item):
     choices = tuple(item.value.get("choices") or ())
     multiple = item.block_type in ("choix_multiples", "groupe")
     return answer_variable(item.name, kind, item.label, multiple=multiple, choices=choices)
+
+
+def answer_specs(steps) -> dict:
+    """{machine name: VariableSpec} of every answer of a démarche, for rules on answers."""
+    return {
+        item.name: _spec(item)
+        for step in steps
+        for item in iter_inputs(step.value)
+        if item.block_type not in CERTIFIED_BLOCKS
+    }

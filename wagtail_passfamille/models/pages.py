@@ -27,6 +27,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import StepsBlock
+from ..blocks.rules import GatesBlock, GridsBlock
 from ..blocks.schema import all_inputs
 from ..conf import get_setting
 from ..theme import themed
@@ -179,6 +180,32 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
         help_text=_("Seul le résultat (tarif, éligibilité) est alors conservé."),
     )
 
+    # Rules: eligibility and tariffs -------------------------------------------------------
+    eligibility = StreamField(
+        GatesBlock(), blank=True, verbose_name=_("conditions d'éligibilité"), use_json_field=True
+    )
+    tariffs = StreamField(
+        GridsBlock(), blank=True, verbose_name=_("grilles tarifaires"), use_json_field=True
+    )
+    reference_date = models.DateField(
+        _("date de référence"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Date à laquelle l'âge des enfants est calculé et les grilles choisies, par exemple "
+            "le 1er septembre de l'année scolaire. Vide : le jour de la demande."
+        ),
+    )
+    children_group = models.CharField(
+        _("groupe des enfants inscrits"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "Nom technique du groupe répétable des enfants inscrits : leur nombre, leur rang "
+            "(réductions par enfant) et leur âge. Vide : celui indiqué dans le bloc CAF."
+        ),
+    )
+
     # Instruction by agents ---------------------------------------------------------------
     notified_agents = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -227,6 +254,12 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
         FieldPanel("keep_numero_fiscal"),
         FieldPanel("drop_certified_after_decision"),
     ]
+    rules_panels = [
+        FieldPanel("reference_date"),
+        FieldPanel("children_group"),
+        FieldPanel("eligibility"),
+    ]
+    tariff_panels = [FieldPanel("tariffs")]
     instruction_panels = [
         FieldPanel("notified_agents"),
         FieldPanel("status_email_statuses"),
@@ -248,6 +281,8 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
             ObjectList(steps_panels, heading=_("Étapes")),
             ObjectList(settings_panels_demarche, heading=_("Démarche")),
             ObjectList(certified_panels, heading=_("Données certifiées")),
+            ObjectList(rules_panels, heading=_("Éligibilité")),
+            ObjectList(tariff_panels, heading=_("Tarification")),
             ObjectList(instruction_panels, heading=_("Instruction")),
             ObjectList(Page.promote_panels, heading=_("Promotion")),
             ObjectList(Page.settings_panels, heading=_("Paramètres"), classname="settings"),
@@ -292,6 +327,30 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
 
     def refresh_outcome(self, submission):
         """Recompute a submission's outcome (tariff, eligibility) from what it holds now."""
+        from ..outcomes import store
+
+        store(self, submission)
+
+    def children_group_name(self) -> str | None:
+        if self.children_group.strip():
+            return self.children_group.strip()
+        from ..blocks.schema import all_inputs
+
+        for _i, _s, item in all_inputs(self.steps):
+            if (
+                item.block_type == "donnees_caf"
+                and (item.value.get("children_group") or "").strip()
+            ):
+                return item.value["children_group"].strip()
+        return None
+
+    def child_birth_date_field(self) -> str:
+        from ..blocks.schema import all_inputs
+
+        for _i, _s, item in all_inputs(self.steps):
+            if item.block_type == "donnees_caf":
+                return item.value.get("child_birth_date_field") or "date_naissance"
+        return "date_naissance"
 
     def certified_scopes(self) -> set[str]:
         """The API scopes this démarche's blocks need (what the town asks DataPass for)."""
@@ -362,10 +421,13 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
         if submission is None:
             raise Http404
         context = self.get_context(request)
+        from ..outcomes import summary_lines
+
         context.update(
             {
                 "submission": submission,
                 "has_contact_email": bool(submission.contact_email),
+                "outcome_lines": summary_lines(submission.outcome),
             }
         )
         response = TemplateResponse(request, themed("wizard/confirmation.html"), context)
@@ -393,9 +455,60 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
             errors["credential_profile"] = _(
                 "Aucun profil « %(name)s » dans WAGTAIL_PASSFAMILLE_CREDENTIALS."
             ) % {"name": self.credential_profile}
+        errors.update(self.rules_errors())
         if errors:
             raise ValidationError(errors)
         self.check_frozen_names()
+
+    def rules_errors(self) -> dict:
+        """Gates and grids read variables the démarche really has: refuse the others."""
+        from ..blocks.steps import answer_specs
+        from ..outcomes import available_certified
+        from ..rules import validate_gate, validate_grids
+
+        available, missing = available_certified(self)
+        answers = answer_specs(self.steps)
+        specs = {**answers, **available}
+        errors = {}
+
+        def explain(variable):
+            kind, _source, scopes = missing[variable]
+            if kind == "block":
+                return _(
+                    "« %(variable)s » vient d'un bloc de données certifiées absent des étapes."
+                ) % {"variable": variable}
+            return _(
+                "« %(variable)s » demande %(scopes)s : cochez la donnée correspondante dans le "
+                "bloc de données certifiées (l'adresse demande le droit « cnaf_adresse », que "
+                "beaucoup d'habilitations DataPass n'ont pas)."
+            ) % {"variable": variable, "scopes": ", ".join(scopes)}
+
+        gate_messages = []
+        for child in self.eligibility:
+            gate = child.value.as_gate()
+            if gate is None:
+                continue
+            for variable in gate.rule.variables():
+                if variable in missing:
+                    gate_messages.append(explain(variable))
+            problems = [
+                p
+                for p in validate_gate(gate, specs)
+                if p.is_error and p.params.get("variable") not in missing
+            ]
+            gate_messages.extend(p.message for p in problems)
+        if gate_messages:
+            errors["eligibility"] = gate_messages[0]
+        grids = [child.value.as_grid() for child in self.tariffs]
+        grid_messages = [explain(g.variable) for g in grids if g.variable in missing]
+        grid_messages += [
+            p.message
+            for p in validate_grids(grids, specs)
+            if p.is_error and p.params.get("variable") not in missing
+        ]
+        if grid_messages:
+            errors["tariffs"] = grid_messages[0]
+        return errors
 
     def check_frozen_names(self):
         """Refuse renaming a field once submissions exist: stored answers keep their keys."""
@@ -435,7 +548,14 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
             (f"etape-{i + 1}", _("Étape %(n)s : %(title)s") % {"n": i + 1, "title": v["title"]})
             for i, (_n, v) in enumerate(self.step_blocks)
         ]
-        return [*modes, (RECAP_SLUG, _("Récapitulatif"))]
+        from ..preview import preview_families
+        from ..preview_families import PREFIX
+
+        families = [
+            (PREFIX + family.key, _("Récapitulatif — %(family)s") % {"family": family.label})
+            for family in preview_families(self)
+        ]
+        return [*modes, (RECAP_SLUG, _("Récapitulatif")), *families]
 
     @property
     def default_preview_mode(self):

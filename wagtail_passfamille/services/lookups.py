@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -53,6 +54,9 @@ DGFIP_DATA = {
     "nombre_personnes_a_charge": "dgfip_pac_nbPac",
     "adresse_fiscale": "dgfip_aft",
 }
+
+
+_POSTCODE_TOWN = re.compile(r"(?:^|\s)(?P<postcode>[0-9]{5})\s+(?P<town>[^0-9].*?)\s*$", re.ASCII)
 
 
 class Kind(enum.StrEnum):
@@ -185,7 +189,12 @@ def dgfip_fields(situation, ticked) -> dict:
             fields["adresse_fiscale"] = None
         else:
             data = address.to_dict()
-            data["commune_cog"] = _commune_of(data.get("code_postal"), data.get("commune"))
+            postcode, town = data.get("code_postal"), data.get("commune")
+            if not (postcode and town):
+                # Only the one-line form: "5 IMPASSE DE LA DUNE 51000 CHALONS-EN-CHAMPAGNE".
+                found = _POSTCODE_TOWN.search(data.get("texte") or "")
+                postcode, town = (found["postcode"], found["town"]) if found else (None, None)
+            data["commune_cog"] = _commune_of(postcode, town)
             fields["adresse_fiscale"] = data
     return fields
 

@@ -92,3 +92,64 @@ def certified(block_type, label, data, *, justificatif_label, cond=None, **extra
             **extra,
         },
     }
+
+
+def grid(
+    name,
+    title,
+    variable,
+    brackets,
+    *,
+    unit="",
+    kind="price",
+    default_bracket=None,
+    second_percent=None,
+    third_percent=None,
+    valid_from=None,
+    valid_until=None,
+):
+    """A tariff grid: ``brackets`` as (label, minimum, maximum, amount) tuples."""
+    return {
+        "type": "grille",
+        "id": _id(),
+        "value": {
+            "title": title,
+            "name": name,
+            "variable": variable,
+            "kind": kind,
+            "unit": unit,
+            "mode": "brackets",
+            "brackets": [
+                {
+                    "type": "item",
+                    "id": _id(),
+                    "value": {"label": label, "minimum": low, "maximum": high, "amount": amount},
+                }
+                for label, low, high, amount in brackets
+            ],
+            "effort": {"rate_percent": None, "minimum": None, "maximum": None},
+            "default_bracket": default_bracket or "",
+            "default_amount": None,
+            "child_reductions": {
+                "second_percent": second_percent,
+                "third_and_more_percent": third_percent,
+            },
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+        },
+    }
+
+
+def gate(name, cond, message, *, allow_review=False, review_message="", success_message=""):
+    return {
+        "type": "condition",
+        "id": _id(),
+        "value": {
+            "name": name,
+            "condition": cond,
+            "message": message,
+            "allow_review": allow_review,
+            "review_message": review_message,
+            "success_message": success_message,
+        },
+    }

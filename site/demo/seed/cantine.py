@@ -1,6 +1,6 @@
 """The demo's school-canteen registration: every field type and a few conditions."""
 
-from .blocks import certified, condition, field, group, information, step
+from .blocks import certified, condition, field, grid, group, information, step
 
 ECOLES = ["École Jules-Ferry", "École Marie-Curie", "École des Tilleuls"]
 CLASSES = ["PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"]
@@ -157,4 +157,30 @@ def cantine_steps():
                 ),
             ],
         ),
+    ]
+
+
+# The meal price by quotient familial: six brackets, the highest one when the QF is unknown
+# (not found, documents to check, outage), 10 % off the 2nd child, 20 % off the next ones.
+def cantine_tariffs():
+    return [
+        grid(
+            "repas",
+            "Tarif",
+            "caf.quotient_familial",
+            [
+                ("Tranche A", None, "400", "0.85"),
+                ("Tranche B", "400", "700", "1.60"),
+                ("Tranche C", "700", "1000", "2.35"),
+                ("Tranche D", "1000", "1400", "3.10"),
+                ("Tranche E", "1400", "2000", "3.85"),
+                ("Tranche F", "2000", None, "4.60"),
+            ],
+            unit="par repas",
+            default_bracket="Tranche F",
+            second_percent="10",
+            third_percent="20",
+            valid_from="2026-09-01",
+            valid_until="2027-07-31",
+        )
     ]

@@ -1,6 +1,6 @@
 """The demo's "Pass Famille 2027": a discount card computed from the DGFiP tax situation."""
 
-from .blocks import certified, field, group, information, step
+from .blocks import certified, condition, field, gate, grid, group, information, step
 
 
 def pass_famille_steps():
@@ -59,4 +59,41 @@ def pass_famille_steps():
                 ),
             ],
         ),
+    ]
+
+
+# The commune of Démoville, for the demo: the sandbox's tax households live at Châlons-en-
+# Champagne (51108), one of them at Reims. A fictional commune has no INSEE code of its own.
+DEMOVILLE_COG = "51108"
+
+
+def pass_famille_gates():
+    return [
+        gate(
+            "residence",
+            condition("dgfip.commune", "equals", DEMOVILLE_COG),
+            "Le Pass Famille est réservé aux familles dont l'adresse fiscale est à Démoville.",
+            allow_review=True,
+            review_message="Votre adresse n'a pas pu être vérifiée : votre demande sera examinée "
+            "par le centre communal d'action sociale.",
+            success_message="Éligible au Pass Famille",
+        )
+    ]
+
+
+def pass_famille_tariffs():
+    return [
+        grid(
+            "reduction",
+            "Réduction sur les activités",
+            "dgfip.quotient_mensuel",
+            [
+                ("Quotient jusqu'à 500 €", None, "500", "50"),
+                ("Quotient de 500 à 800 €", "500", "800", "30"),
+                ("Quotient de 800 à 1 200 €", "800", "1200", "15"),
+                ("Quotient au-delà de 1 200 €", "1200", None, "0"),
+            ],
+            kind="reduction",
+            default_bracket="Quotient au-delà de 1 200 €",
+        )
     ]

@@ -4,6 +4,7 @@ Running it again keeps what is there: it creates what is missing and never dupli
 a setting or an account. Later features add their démarches to the same command.
 """
 
+import datetime
 import os
 
 from django.contrib.auth import get_user_model
@@ -12,8 +13,8 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from demo.models import HomePage
-from demo.seed.cantine import cantine_steps
-from demo.seed.pass_famille import pass_famille_steps
+from demo.seed.cantine import cantine_steps, cantine_tariffs
+from demo.seed.pass_famille import pass_famille_gates, pass_famille_steps, pass_famille_tariffs
 from wagtail_passfamille.models import DemarchePage, PassFamilleSettings, PortailFamillePage
 
 DEMO_SIRET = "21990999900019"  # fictional, passes the Luhn check
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             title="Inscription à la restauration scolaire 2026-2027",
             reference_prefix="CANT",
             steps=cantine_steps(),
+            tariffs=cantine_tariffs(),
+            reference_date=datetime.date(2026, 9, 1),
             intro="<p>Inscrivez vos enfants à la cantine des écoles de Démoville pour l'année "
             "scolaire 2026-2027. Comptez 10 minutes.</p>",
             search_description="Cantine des écoles maternelles et élémentaires.",
@@ -52,6 +55,8 @@ class Command(BaseCommand):
             title="Pass Famille 2027",
             reference_prefix="PASS",
             steps=pass_famille_steps(),
+            eligibility=pass_famille_gates(),
+            tariffs=pass_famille_tariffs(),
             intro="<p>Le Pass Famille 2027 réduit le prix des activités de la ville pour les "
             "familles de Démoville, selon leur quotient.</p>",
             search_description="Réductions sur les activités culturelles et sportives.",

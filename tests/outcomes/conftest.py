@@ -1,0 +1,1 @@
+from tests.certified.conftest import cantine, pass_famille, seeded  # noqa: F401
