@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
+from django.core.exceptions import BadRequest
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.datastructures import MultiValueDict
@@ -255,7 +255,8 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
 
     def post(self, request, *args, **kwargs):
         if len(request.POST) > MAX_POSTED_FIELDS:
-            return HttpResponseBadRequest(_("Trop de champs envoyés."))
+            # The site's 400 page; what was stored from earlier steps is untouched.
+            raise BadRequest("Too many fields")
         if response := self.check_instance():
             return response
         step = self.resolve_step(kwargs["step"])
