@@ -33,6 +33,7 @@ from .rules.logic import Truth
 from .submitting import SubmissionError, submit
 from .theme import themed
 from .throttle import hit
+from .wizard_data import posted_keys, remove_item
 
 logger = logging.getLogger(__name__)
 
@@ -460,46 +461,3 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
 
     def slug(self, step):
         return RECAP_SLUG if step == RECAP_SLUG else self.page.step_slug(step)
-
-
-def posted_keys(form):
-    """Every data key a step form (and its formsets) reads."""
-    keys = []
-    forms_to_read = [form]
-    for formset in getattr(form, "formsets", {}).values():
-        keys.extend(formset.management_form.add_prefix(n) for n in formset.management_form.fields)
-        forms_to_read.extend(formset.forms)
-    for a_form in forms_to_read:
-        for bound_field in a_form:
-            widget = bound_field.field.widget
-            if isinstance(widget, forms.MultiWidget):
-                keys.extend(f"{bound_field.html_name}_{i}" for i in range(len(widget.widgets)))
-            else:
-                keys.append(bound_field.html_name)
-    return keys
-
-
-def remove_item(data, formset, index):
-    """Drop item ``index`` of a formset in posted data, shifting the following items down."""
-    total = formset.total_form_count()
-    if not 0 <= index < total:
-        return
-    fields = list(formset.form.base_fields)
-    for position in range(index, total - 1):
-        for name in fields:
-            source = f"{formset.prefix}-{position + 1}-{name}"
-            target = f"{formset.prefix}-{position}-{name}"
-            _move(data, source, target)
-    for name in fields:
-        for key in [k for k in data if k.startswith(f"{formset.prefix}-{total - 1}-{name}")]:
-            del data[key]
-    data[formset.management_form.add_prefix("TOTAL_FORMS")] = str(total - 1)
-
-
-def _move(data, source, target):
-    """Replace the keys of item field ``target`` by those of ``source`` (absent ones too)."""
-    for key in [k for k in list(data) if k == target or k.startswith(target + "_")]:
-        del data[key]
-    for key in [k for k in list(data) if k == source or k.startswith(source + "_")]:
-        data.setlist(target + key[len(source) :], data.getlist(key))
-        del data[key]

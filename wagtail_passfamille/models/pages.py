@@ -28,10 +28,10 @@ from wagtail.models import Page
 
 from ..blocks import StepsBlock
 from ..blocks.rules import GatesBlock, GridsBlock
-from ..blocks.schema import all_inputs
 from ..conf import get_setting
 from ..theme import themed
 from ..validators import ChoiceListField
+from .demarche_rules import DemarcheRulesMixin
 
 INSTANCE_RE = r"(?P<instance>[0-9a-f]{32})"
 RECAP_SLUG = "recapitulatif"
@@ -94,7 +94,7 @@ class PortailFamillePage(CitizenPageMixin, Page):
         return context
 
 
-class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
+class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page):
     """A multi-step démarche. ``serve()`` is a short sequence of hooks an integrator overrides.
 
     URLs below the page: ``""`` starts a new instance of the wizard, ``<instance>/<step>/`` shows
@@ -331,39 +331,6 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
 
         store(self, submission)
 
-    def children_group_name(self) -> str | None:
-        if self.children_group.strip():
-            return self.children_group.strip()
-        from ..blocks.schema import all_inputs
-
-        for _i, _s, item in all_inputs(self.steps):
-            if (
-                item.block_type == "donnees_caf"
-                and (item.value.get("children_group") or "").strip()
-            ):
-                return item.value["children_group"].strip()
-        return None
-
-    def child_birth_date_field(self) -> str:
-        from ..blocks.schema import all_inputs
-
-        for _i, _s, item in all_inputs(self.steps):
-            if item.block_type == "donnees_caf":
-                return item.value.get("child_birth_date_field") or "date_naissance"
-        return "date_naissance"
-
-    def certified_scopes(self) -> set[str]:
-        """The API scopes this démarche's blocks need (what the town asks DataPass for)."""
-        from ..blocks.schema import CERTIFIED_BLOCKS
-        from ..services import CAF_DATA, DGFIP_DATA
-
-        scopes = set()
-        for _i, _s, item in all_inputs(self.steps):
-            if item.block_type in CERTIFIED_BLOCKS:
-                table = CAF_DATA if item.name == "caf" else DGFIP_DATA
-                scopes.update(table[name] for name in item.value.ticked if name in table)
-        return scopes
-
     def get_wizard_view_class(self):
         from ..wizard import DemarcheWizardView
 
@@ -459,86 +426,6 @@ class DemarchePage(CitizenPageMixin, RoutablePageMixin, Page):
         if errors:
             raise ValidationError(errors)
         self.check_frozen_names()
-
-    def rules_errors(self) -> dict:
-        """Gates and grids read variables the démarche really has: refuse the others."""
-        from ..blocks.steps import answer_specs
-        from ..outcomes import available_certified
-        from ..rules import validate_gate, validate_grids
-
-        available, missing = available_certified(self)
-        answers = answer_specs(self.steps)
-        specs = {**answers, **available}
-        errors = {}
-
-        def explain(variable):
-            kind, _source, scopes = missing[variable]
-            if kind == "block":
-                return _(
-                    "« %(variable)s » vient d'un bloc de données certifiées absent des étapes."
-                ) % {"variable": variable}
-            return _(
-                "« %(variable)s » demande %(scopes)s : cochez la donnée correspondante dans le "
-                "bloc de données certifiées (l'adresse demande le droit « cnaf_adresse », que "
-                "beaucoup d'habilitations DataPass n'ont pas)."
-            ) % {"variable": variable, "scopes": ", ".join(scopes)}
-
-        gate_messages = []
-        for child in self.eligibility:
-            gate = child.value.as_gate()
-            if gate is None:
-                continue
-            for variable in gate.rule.variables():
-                if variable in missing:
-                    gate_messages.append(explain(variable))
-            problems = [
-                p
-                for p in validate_gate(gate, specs)
-                if p.is_error and p.params.get("variable") not in missing
-            ]
-            gate_messages.extend(p.message for p in problems)
-        if gate_messages:
-            errors["eligibility"] = gate_messages[0]
-        grids = [child.value.as_grid() for child in self.tariffs]
-        grid_messages = [explain(g.variable) for g in grids if g.variable in missing]
-        grid_messages += [
-            p.message
-            for p in validate_grids(grids, specs)
-            if p.is_error and p.params.get("variable") not in missing
-        ]
-        if grid_messages:
-            errors["tariffs"] = grid_messages[0]
-        return errors
-
-    def check_frozen_names(self):
-        """Refuse renaming a field once submissions exist: stored answers keep their keys."""
-        if not self.pk or not self.get_submission_class().objects.filter(page=self).exists():
-            return
-        # Compare with both the live version and the latest draft, read afresh from the
-        # database (get_latest_revision_as_object() returns the object itself when there is no
-        # draft, and this object already holds the edited values).
-        stored = type(self).objects.get(pk=self.pk)
-        before = {}
-        for version in (stored, stored.get_latest_revision_as_object()):
-            for _i, _s, item in all_inputs(version.steps):
-                before.setdefault(item.block_id, item.name)
-        renamed = [
-            (before[item.block_id], item.name)
-            for _i, _s, item in all_inputs(self.steps)
-            if item.block_id in before and before[item.block_id] != item.name
-        ]
-        if renamed:
-            old, new = renamed[0]
-            raise ValidationError(
-                {
-                    "steps": _(
-                        "Le nom technique « %(old)s » ne peut plus être changé en « %(new)s » : "
-                        "des demandes ont déjà été enregistrées avec ce nom. Modifiez plutôt le "
-                        "libellé."
-                    )
-                    % {"old": old, "new": new}
-                }
-            )
 
     # Preview --------------------------------------------------------------------------------
 
