@@ -189,21 +189,24 @@ def export_view(request):
         messages.error(request, _("Choisissez au moins une colonne et un format."))
         return redirect(reverse("wagtail_passfamille_export") + "?" + request.POST.urlencode())
     # The trace lists what is exported before the first byte leaves: ids and references only.
-    items = list(queryset.order_by().values_list("pk", "reference").iterator(chunk_size=2000))
-    allowed = {pk for pk, _ref in items}
+    ids, references = [], []
+    for pk, reference in queryset.order_by().values_list("pk", "reference").iterator(2000):
+        ids.append(pk)
+        references.append(reference)
     audit.record(
         request,
         Action.EXPORT,
-        submission_ids=[pk for pk, _ref in items],
-        references=[ref for _pk, ref in items],
+        submission_ids=ids,
+        references=references,
         page=form.cleaned_data.get("demarche") if form.is_valid() else None,
         detail={
             "format": export_format,
             "columns": [column.key for column in chosen],
-            "count": len(items),
+            "count": len(ids),
         },
     )
-    del items
+    allowed = set(ids)
+    del ids, references
     rows = exports.iter_rows(queryset, chosen, allowed_ids=allowed)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if export_format == "csv":
