@@ -140,6 +140,7 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
             item.size_display = display.file_size(item.size)
             files_by_field.setdefault(item.field_name, []).append(item)
         changes = submission.status_changes.select_related("by").order_by("at", "pk")
+        status_form = StatusForm(submission=submission)
         context = super().get_context_data(**kwargs)
         context.update(
             {
@@ -161,7 +162,8 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
                     for change in changes
                 ],
                 "completions": submission.completion_requests.order_by("-created_at"),
-                "status_form": StatusForm(submission=submission),
+                "status_form": status_form,
+                "has_transitions": bool(status_form.fields["to_status"].choices),
                 "has_completable": bool(completable_fields(submission)),
                 "link_days": setting("COMPLETION_LINK_MAX_AGE") // 86400,
             }
