@@ -20,6 +20,7 @@ from .backoffice import audit, display
 from .backoffice.conf import setting
 from .backoffice.filters import SEARCH_VAR, SubmissionFilterForm, search, search_kind
 from .backoffice.permissions import can_instruct, get_submission_or_404, submissions_for
+from .backoffice.tasks import completion_url
 from .backoffice.workflow import completable_fields
 from .models import AuditRecord, Submission, SubmissionFile
 from .models.submissions import Status, Verification
@@ -161,7 +162,10 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
                     }
                     for change in changes
                 ],
-                "completions": submission.completion_requests.order_by("-created_at"),
+                "completions": [
+                    (completion, completion_url(completion) if completion.is_open else "")
+                    for completion in submission.completion_requests.order_by("-created_at")
+                ],
                 "status_form": status_form,
                 "has_transitions": bool(status_form.fields["to_status"].choices),
                 "has_completable": bool(completable_fields(submission)),

@@ -230,3 +230,17 @@ def test_a_decision_drops_certified_values_when_the_demarche_says_so(client, use
     set_status(client, submission_a, "acceptee")
     stored = Submission.objects.get(pk=submission_a.pk)
     assert stored.certified == {} and stored.outcome == {"version": 1, "decision": "eligible"}
+
+
+def test_a_completer_is_always_emailed_and_its_link_shown_to_the_agent(
+    client, users, submission_b, django_capture_on_commit_callbacks
+):
+    assert submission_b.page.specific.status_email_statuses == []  # opted into nothing
+    client.force_login(users["agent_b"])
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        set_status(client, submission_b, "a_completer", comment="Téléphone ?", fields=["telephone"])
+    (task,) = queued("send_status_email")
+    url = completion_link(StatusChange.objects.get(pk=task.args[0]))
+    html = client.get(f"{ADMIN}/demandes/inspect/{submission_b.pk}/").content.decode()
+    assert url in html

@@ -137,7 +137,9 @@ def change_status(
                 expires_at=timezone.now()
                 + dt.timedelta(seconds=setting("COMPLETION_LINK_MAX_AGE")),
             )
-        if to_status in (getattr(page, "status_email_statuses", None) or []):
+        # « À compléter » is always e-mailed: the link is how the citizen completes.
+        opted_in = getattr(page, "status_email_statuses", None) or []
+        if to_status == Status.A_COMPLETER or to_status in opted_in:
             from .tasks import enqueue_status_email
 
             transaction.on_commit(partial(enqueue_status_email, change.pk), robust=True)
