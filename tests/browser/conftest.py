@@ -119,8 +119,9 @@ def enqueued_tasks():
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback, live_server, settings, tmp_path):
-    """The demo site seeded and committed (the live server reads it from another thread).
+def demo(transactional_db, django_db_serialized_rollback, live_server, sandbox, settings, tmp_path):
+    """The demo site seeded and committed (the live server reads it from another thread), its
+    certified data served by the API sandbox (tests/conftest.py), on loopback.
 
     A transactional test empties the tables afterwards, Wagtail's root page included (made by a
     migration): the serialized rollback puts it back for the next test.

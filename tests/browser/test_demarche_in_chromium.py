@@ -121,6 +121,32 @@ class Walk:
         self.press("ArrowDown", 2)  # arrows move through a radio group and check
         self.expect(self.page.get_by_label("Végétarien")).to_be_checked()
 
+    def quotient_familial(self):
+        """Fetch the QF from the CAF (the sandbox): identity, then the birthplace searched."""
+        self.skip_to_form()
+        self.tab_to("caf__choix")  # the checked radio: "Récupérer mes informations…"
+        self.expect(self.focused).to_have_value("recuperer")
+        self.tab_to("caf__nom_naissance", "LEFEBVRE")
+        self.tab_to("caf__nom_usage")
+        self.tab_to("caf__prenom_1", "ALEXIS")
+        self.tab_to("caf__prenom_2", "GÉRÔME")
+        self.tab_to("caf__prenom_3", "JEAN-PHILIPPE")
+        self.tab_to("caf__sexe")
+        self.press(" ")
+        self.expect(self.page.get_by_label("Féminin")).to_be_checked()
+        self.tab_to("caf__naissance_0", "27")
+        self.tab_to("caf__naissance_1", "12")
+        self.tab_to("caf__naissance_2", "1982")
+        self.tab_to("caf__pays")
+        self.tab_to("caf__commune_recherche", "Villers-Semeuse")
+        self.press("Tab")
+        self.expect(self.focused).to_have_text("Rechercher la commune")
+        self.submit_with("Enter", step_url("etape-3"))  # the server searches, no JavaScript
+        commune = self.page.get_by_label("Villers-Semeuse (08)")
+        commune.focus()
+        self.press(" ")
+        self.expect(commune).to_be_checked()
+
     def frequentation(self, *, javascript=True):
         self.skip_to_form()
         self.tab_to("jours")
@@ -178,7 +204,7 @@ def test_a_citizen_completes_the_canteen_demarche_with_the_keyboard(
     link = page.get_by_role("link", name="Inscription à la restauration scolaire 2026-2027")
     link.focus()
     walk.submit_with("Enter", step_url("etape-1"))
-    walk.expect_step(1, 5, "Responsable légal")
+    walk.expect_step(1, 6, "Responsable légal")
     walk.shot("etape-1")
 
     # A step with mistakes: the summary takes the focus, its links lead to the fields.
@@ -213,7 +239,7 @@ def test_a_citizen_completes_the_canteen_demarche_with_the_keyboard(
     walk.submit_with("Enter", step_url("etape-2"))
 
     # Children: one typed, a second added then removed, without losing the first.
-    walk.expect_step(2, 5, "Enfant(s) à inscrire")
+    walk.expect_step(2, 6, "Enfant(s) à inscrire")
     walk.first_child()
     walk.press("Tab")
     expect(walk.focused).to_have_text("Ajouter un enfant")
@@ -230,36 +256,43 @@ def test_a_citizen_completes_the_canteen_demarche_with_the_keyboard(
     page.get_by_label("Prénom").focus()
     walk.submit_with("Enter", step_url("etape-3"))  # Enter in a text field: "Continuer"
 
-    walk.expect_step(3, 5, "Fréquentation")
+    # Certified data: the quotient familial fetched from the CAF (the sandbox).
+    walk.expect_step(3, 6, "Quotient familial")
+    walk.quotient_familial()
+    walk.shot("etape-3-quotient-familial")
+    walk.press_button("Continuer", step_url("etape-4"))
+
+    walk.expect_step(4, 6, "Fréquentation")
     walk.frequentation()
-    walk.shot("etape-3")
+    walk.shot("etape-4")
     walk.press("Tab")
     expect(walk.focused).to_have_text("Étape précédente")
     walk.press("Tab")
     expect(walk.focused).to_have_text("Continuer")
-    walk.submit_with("Enter", step_url("etape-4"))
+    walk.submit_with("Enter", step_url("etape-5"))
 
     # The allergy shows the PAI step: a small PDF.
-    walk.expect_step(4, 6, "Projet d'accueil individualisé (PAI)")
+    walk.expect_step(5, 7, "Projet d'accueil individualisé (PAI)")
     page.get_by_label("Certificat médical").set_input_files(
         {"name": "certificat.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
     )
-    walk.shot("etape-4-pai")
-    walk.press_button("Continuer", step_url("etape-5"))
+    walk.shot("etape-5-pai")
+    walk.press_button("Continuer", step_url("etape-6"))
 
-    walk.expect_step(5, 6, "Engagement")
+    walk.expect_step(6, 7, "Engagement")
     walk.engagement()
     walk.press("Tab", 2)
     expect(walk.focused).to_have_text("Continuer")
     walk.submit_with("Enter", step_url("recapitulatif"))
 
-    walk.expect_step(6, 6, "Récapitulatif de votre demande")
+    walk.expect_step(7, 7, "Récapitulatif de votre demande")
     recap = page.locator("form")
     for text in ("Durand", "06 12 34 56 78", "99000 Démoville", "Léa", "14 mai 2018", "Végétarien"):
         expect(recap).to_contain_text(text)
     for text in ("Lundi, Mardi", "3 septembre 2026", "Arachide", "certificat.pdf"):
         expect(recap).to_contain_text(text)
     expect(page.get_by_role("link", name="Modifier : Enfant(s) à inscrire")).to_be_visible()
+    expect(page.locator(".pf-outcome")).to_be_visible()  # the tariff, from the fetched QF
     walk.shot("recapitulatif")
     walk.press_button("Envoyer ma demande", re.compile(r"/[0-9a-f]{32}/confirmation/$"))
 
@@ -279,7 +312,7 @@ def test_a_citizen_completes_the_canteen_demarche_with_the_keyboard(
     assert submission.answers["enfants"][0]["regime"] == "Végétarien"
     assert submission.answers["jours"] == ["Lundi", "Mardi"]
     assert submission.answers["precision_allergie"] == "Arachide"
-    assert [f.original_name for f in submission.files.all()] == ["certificat.pdf"]
+    assert "certificat.pdf" in [f.original_name for f in submission.files.all()]
 
     # Enqueued by the live server's thread once the row committed (django-tasks' dummy backend).
     queued = [r for r in enqueued_tasks if r.task.name == "send_acknowledgement"]
@@ -297,7 +330,7 @@ def test_the_demarche_works_without_javascript(citizen_page_without_js, demo, sc
     expect = walk.expect
 
     page.goto("/demarches/restauration-scolaire/")
-    walk.expect_step(1, 5, "Responsable légal")
+    walk.expect_step(1, 6, "Responsable légal")
     walk.responsable()
     walk.submit_with("Enter", step_url("etape-2"))
 
@@ -324,21 +357,33 @@ def test_the_demarche_works_without_javascript(citizen_page_without_js, demo, sc
     walk.first_child(skip=False)
     walk.press_button("Continuer", step_url("etape-3"))
 
+    # The quotient familial by a document instead: arrows move the choice.
+    walk.skip_to_form()
+    walk.tab_to("caf__choix")
+    walk.press("ArrowDown")
+    expect(walk.focused).to_be_checked()
+    expect(walk.focused).to_have_value("justificatif")
+    page.get_by_label("Attestation de quotient familial de moins de 3 mois").set_input_files(
+        {"name": "attestation-qf.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
+    )
+    walk.press_button("Continuer", step_url("etape-4"))
+
     # Without JavaScript the dependent field is always there; the server decides.
     expect(page.get_by_label("Précisez l'allergie")).to_be_visible()
     walk.frequentation(javascript=False)
-    walk.shot("sans-js-etape-3")
-    walk.press_button("Continuer", step_url("etape-4"))
+    walk.shot("sans-js-etape-4")
+    walk.press_button("Continuer", step_url("etape-5"))
     page.get_by_label("Certificat médical").set_input_files(
         {"name": "certificat.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
     )
-    walk.press_button("Continuer", step_url("etape-5"))
+    walk.press_button("Continuer", step_url("etape-6"))
     walk.engagement()
     walk.press_button("Continuer", step_url("recapitulatif"))
 
-    walk.expect_step(6, 6, "Récapitulatif de votre demande")
+    walk.expect_step(7, 7, "Récapitulatif de votre demande")
     for text in ("Léa", "Végétarien", "Arachide", "certificat.pdf", "Léa mange lentement."):
         expect(page.locator("form")).to_contain_text(text)
+    expect(page.locator("form")).to_contain_text("attestation-qf.pdf")
     # Hidden by CSS, not by script: the print button and the honeypot stay out of sight.
     expect(page.get_by_label("Ne pas remplir ce champ")).not_to_be_in_viewport()
     walk.shot("sans-js-recapitulatif")
@@ -354,6 +399,11 @@ def test_ticking_the_allergy_reveals_the_field_with_javascript(citizen_page, dem
     walk.submit_with("Enter", step_url("etape-2"))
     walk.first_child()
     walk.press_button("Continuer", step_url("etape-3"))
+    page.get_by_label("Je préfère fournir un justificatif").check()
+    page.get_by_label("Attestation de quotient familial de moins de 3 mois").set_input_files(
+        {"name": "attestation-qf.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
+    )
+    walk.press_button("Continuer", step_url("etape-4"))
 
     precision = page.get_by_label("Précisez l'allergie")
     allergy = page.get_by_label("Un de mes enfants a une allergie ou une intolérance alimentaire")
