@@ -23,7 +23,9 @@ trap cleanup INT TERM EXIT
 "$py" manage.py seed_demo
 
 if "$py" -c "import wagtail_passfamille.sandbox.__main__" 2>/dev/null; then
-  "$py" -m wagtail_passfamille.sandbox --host 127.0.0.1 --port 8765 &
+  fault=()
+  [ -n "${PASSFAMILLE_SANDBOX_FAULT:-}" ] && fault=(--fault "$PASSFAMILLE_SANDBOX_FAULT")
+  "$py" -m wagtail_passfamille.sandbox --host 127.0.0.1 --port 8765 "${fault[@]}" &
   pids+=($!)
   sandbox="bac à sable API : $PASSFAMILLE_SANDBOX_URL"
 else
