@@ -11,3 +11,4 @@ class WagtailPassFamilleAppConfig(AppConfig):
     def ready(self):
         # Registering the checks is the only side effect of importing this module.
         from . import checks, signals  # noqa: F401
+        from . import habilitation_hooks as _habilitation_hooks  # noqa: F401
