@@ -18,6 +18,7 @@ import time
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import urlencode
@@ -107,7 +108,7 @@ class AdminTwoFactorMiddleware:
             return None
         try:
             admin_root = reverse("wagtailadmin_home")
-        except Exception:
+        except NoReverseMatch:  # no Wagtail admin mounted
             return None
         if not request.path_info.startswith(admin_root):
             return None
@@ -118,7 +119,12 @@ class AdminTwoFactorMiddleware:
         if match.url_name in TWO_FACTOR_EXEMPT:
             return None
         if getattr(user, "is_verified", None) is None:
-            return None  # OTPMiddleware missing: the system check says so
+            # Fail closed: a second factor that is required but cannot be checked must not
+            # let anyone in.
+            raise ImproperlyConfigured(
+                "WAGTAIL_PASSFAMILLE_ADMIN_2FA_REQUIRED needs django_otp.middleware.OTPMiddleware "
+                "before AdminTwoFactorMiddleware in MIDDLEWARE."
+            )
         if user.is_verified():
             return None
         target = (

@@ -273,3 +273,14 @@ def test_second_factor_is_required_for_the_admin(client, users, two_factor):
     # The public site is not concerned.
     client.logout()
     assert client.get("/").status_code == 200
+
+
+def test_a_required_second_factor_fails_closed_without_otp_middleware(
+    client, users, two_factor, settings
+):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "django_otp" not in m]
+    client.force_login(users["agent_a"])
+    with pytest.raises(ImproperlyConfigured):
+        client.get(f"{ADMIN}/demandes/")
