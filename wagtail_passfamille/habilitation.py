@@ -349,6 +349,7 @@ def _check_profile(profile, usage, refresh, now) -> Section:
 
 
 PROBE_MESSAGES = {
+    "absent": gettext_lazy("%(api)s : rien dans ce profil, alors que %(pages)s en a besoin."),
     "invalid": gettext_lazy("%(api)s : la section du profil est incomplète ou invalide."),
     "refused": gettext_lazy(
         "%(api)s refuse les identifiants (%(detail)s) : expirés, révoqués ou erronés."
@@ -364,25 +365,22 @@ PROBE_MESSAGES = {
 }
 
 
-def _probe_failed(section, probe, api) -> None:
+def _probe_failed(section, probe, api, usage) -> None:
+    if probe.status == "absent" and not usage:
+        return  # the profile does not serve this API, and nothing needs it
     level = WARNING if probe.status == "unavailable" else ERROR
     message = PROBE_MESSAGES.get(probe.status, PROBE_MESSAGES["error"])
-    section.add(level, message % {"api": api, "detail": probe.detail or "-"})
+    pages = _names(page for page, _scopes in usage)
+    section.add(level, message % {"api": api, "detail": probe.detail or "-", "pages": pages})
 
 
 def _check_particulier(section, profile, usage, refresh, now) -> None:
     api = APIS[PARTICULIER][0]
     probe = introspect(profile, refresh=refresh)
-    if probe.status == "absent":
-        if usage:
-            section.add(
-                ERROR,
-                _("Pas de jeton API Particulier dans ce profil, nécessaire à %(pages)s.")
-                % {"pages": _names(p for p, _s in usage)},
-            )
-        return
     if probe.status != OK:
-        _probe_failed(section, probe, api)
+        _probe_failed(section, probe, api, usage)
+        if probe.status == "absent":
+            return  # no token: no expiry date, and no ping on its behalf
     else:
         section.add(
             OK,
@@ -450,20 +448,8 @@ def _check_ping(section, probe) -> None:
 def _check_impot(section, profile, usage, refresh) -> None:
     api = APIS[IMPOT][0]
     probe = impot_token(profile, refresh=refresh)
-    pages = _names(p for p, _s in usage)
-    if probe.status == "absent":
-        if usage:
-            section.add(
-                ERROR,
-                _(
-                    "Pas d'identifiants API Impôt particulier dans ce profil, nécessaires "
-                    "à %(pages)s."
-                )
-                % {"pages": pages},
-            )
-        return
     if probe.status != OK:
-        _probe_failed(section, probe, api)
+        _probe_failed(section, probe, api, usage)
         return
     section.add(OK, _("API Impôt particulier accepte les identifiants (jeton OAuth2 obtenu)."))
     if usage:
@@ -474,7 +460,7 @@ def _check_impot(section, profile, usage, refresh) -> None:
                 "Droits DGFiP demandés par %(pages)s : %(scopes)s. L'API ne permet pas de les "
                 "lire : comparez-les à l'habilitation DataPass."
             )
-            % {"pages": pages, "scopes": ", ".join(sorted(scopes))},
+            % {"pages": _names(p for p, _s in usage), "scopes": ", ".join(sorted(scopes))},
         )
 
 

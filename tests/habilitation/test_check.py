@@ -159,11 +159,11 @@ def test_introspection_is_cached_for_an_hour(seeded, sandbox):
     assert sandbox.stats.requests["introspect"] == 2
 
 
-def test_failures_are_cached_too(seeded, set_profile, closed_port_url):
-    set_profile(URL=closed_port_url)
-    assert introspect("demo").status == "unreachable"
-    set_profile(URL=closed_port_url)  # same credentials: the cached answer
-    assert introspect("demo") == introspect("demo")
+def test_failures_are_cached_too(seeded, sandbox, set_profile):
+    set_profile(TOKEN=EXPIRED_TOKEN)
+    for _ in range(3):
+        assert introspect("demo").status == "refused"
+    assert sandbox.stats.requests["introspect"] == 1
 
 
 def test_a_rotated_token_is_probed_afresh(seeded, sandbox, set_profile):
@@ -177,3 +177,15 @@ def test_the_report_levels(seeded, set_profile):
     set_profile(TOKEN=QF_ONLY_TOKEN)
     report = check_profiles()
     assert report.level == ERROR and report.errors == 1
+
+
+def test_a_profile_without_the_api_a_demarche_needs(seeded, settings):
+    profiles = {"demo": dict(settings.WAGTAIL_PASSFAMILLE_CREDENTIALS["demo"])}
+    del profiles["demo"]["IMPOT_PARTICULIER"]
+    settings.WAGTAIL_PASSFAMILLE_CREDENTIALS = profiles
+    status, out, _err = run()
+    assert status == 1
+    assert (
+        "[ERREUR] API Impôt particulier : rien dans ce profil, alors que « Pass Famille 2027 » "
+        "en a besoin." in out
+    )
