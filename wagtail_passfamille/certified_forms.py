@@ -141,6 +141,7 @@ class CertifiedSection:
 
     source = ""
     agency = ""
+    required_when_fetching: tuple[str, ...] = ()
     document_help = _("PDF, JPEG ou PNG.")
 
     def __init__(self, value):
@@ -221,7 +222,9 @@ class CertifiedSection:
 
 class CafSection(CertifiedSection):
     source = "caf"
-    agency = _("de la CAF ou de la MSA")
+    agency = _("la CAF ou de la MSA")
+    #: Required once the citizen chooses to share (the form checks them then).
+    required_when_fetching = ("nom_naissance", "prenom_1", "sexe", "naissance", "pays")
 
     def fields(self) -> dict:
         name_field = {"required": False, "max_length": 100}
@@ -236,7 +239,7 @@ class CafSection(CertifiedSection):
                     **name_field,
                 ),
                 self.name("nom_usage"): forms.CharField(
-                    label=_("Nom d'usage (facultatif)"),
+                    label=_("Nom d'usage"),
                     help_text=_("Par exemple le nom d'époux ou d'épouse."),
                     **name_field,
                 ),
@@ -246,10 +249,10 @@ class CafSection(CertifiedSection):
                     **name_field,
                 ),
                 self.name("prenom_2"): forms.CharField(
-                    label=_("Deuxième prénom (facultatif)"), **name_field
+                    label=_("Deuxième prénom"), **name_field
                 ),
                 self.name("prenom_3"): forms.CharField(
-                    label=_("Troisième prénom (facultatif)"), **name_field
+                    label=_("Troisième prénom"), **name_field
                 ),
                 self.name("sexe"): forms.ChoiceField(
                     label=_("Sexe à l'état civil"),
@@ -358,7 +361,8 @@ class CafSection(CertifiedSection):
 
 class DgfipSection(CertifiedSection):
     source = "dgfip"
-    agency = _("de l'administration fiscale (DGFiP)")
+    agency = _("l'administration fiscale (DGFiP)")
+    required_when_fetching = ("numero_fiscal",)
     document_help = _("Votre dernier avis d'imposition, en PDF, JPEG ou PNG.")
 
     def fields(self) -> dict:

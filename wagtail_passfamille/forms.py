@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from .blocks.schema import CERTIFIED_BLOCKS, Input, iter_group_inputs, iter_inputs
 from .certified_forms import SECTIONS
@@ -130,6 +131,16 @@ class GroupItemForm(forms.Form):
 class BoundedFormSet(forms.BaseFormSet):
     """A formset whose size never exceeds the editor's maximum, whatever the POST says."""
 
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": ngettext_lazy(
+            "Indiquez au moins %(num)d élément.", "Indiquez au moins %(num)d éléments.", "num"
+        ),
+        "too_many_forms": ngettext_lazy(
+            "Indiquez au plus %(num)d élément.", "Indiquez au plus %(num)d éléments.", "num"
+        ),
+    }
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.item_number = (index or 0) + 1
@@ -232,6 +243,8 @@ class FormBuilder:
                 # A block bringing several fields and a template of its own.
                 section = SECTIONS[item.block_type](item.value)
                 fields.update(section.fields())
+                # Not "(facultatif)": required as soon as the citizen chooses to share.
+                cond_required.update(section.name(n) for n in section.required_when_fetching)
                 self._sections[section.source] = section
                 self._layout.append((item.block_type, item.name))
                 continue

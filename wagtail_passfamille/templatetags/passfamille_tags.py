@@ -4,6 +4,7 @@ import json
 
 from django import forms, template
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from ..theme import themed
 
@@ -37,13 +38,18 @@ def passfamille_field(bound_field, show_errors=True):
             getattr(data, "safe_name", None) or getattr(data, "name", None) if data else None
         )
     client_rule = getattr(bound_field.form, "client_conditions", {}).get(bound_field.name)
+    widget_html = bound_field.as_widget(attrs=attrs)
+    if not errors and bound_field.errors:
+        # Django marks fields with errors invalid; errors not shown (coming back to a step)
+        # must not be announced either.
+        widget_html = mark_safe(widget_html.replace(' aria-invalid="true"', ""))  # noqa: S308
     context = {
         "condition_json": json.dumps(client_rule) if client_rule else "",
         "prefix": bound_field.form.prefix or "",
         "field": bound_field,
         "current_file": current_file,
         "field_id": field_id,
-        "widget_html": bound_field.as_widget(attrs=attrs),
+        "widget_html": widget_html,
         "errors": errors,
         "hint_id": hint_id,
         "error_id": error_id,

@@ -13,6 +13,62 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // Certified-data blocks: show the identity inputs or the document upload, per the choice.
+  Array.prototype.forEach.call(document.querySelectorAll("form.pf-form"), function (form) {
+    var parts = form.querySelectorAll("[data-choice-show]");
+    if (!parts.length) { return; }
+    function sync() {
+      Array.prototype.forEach.call(parts, function (part) {
+        var checked = form.querySelector('input[name="' + part.getAttribute("data-choice-field") + '"]:checked');
+        part.hidden = checked !== null && checked.value !== part.getAttribute("data-choice-show");
+      });
+    }
+    form.addEventListener("change", sync);
+    sync();
+  });
+
+  // Birthplace search as one types (the "Rechercher" button does the same without JavaScript).
+  Array.prototype.forEach.call(document.querySelectorAll("[data-commune-search]"), function (box) {
+    var input = box.querySelector('input[type="text"]');
+    var results = box.querySelector(".pf-commune__results");
+    var hidden = box.querySelector('input[type="hidden"]');
+    if (!input || !results || !window.fetch) { return; }
+    var name = hidden ? hidden.name : input.name.replace("commune_recherche", "commune");
+    var timer = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      var query = input.value.trim();
+      if (query.length < 2) { return; }
+      timer = window.setTimeout(function () {
+        fetch(box.getAttribute("data-commune-search") + "?q=" + encodeURIComponent(query))
+          .then(function (response) { return response.json(); })
+          .then(function (data) {
+            results.textContent = "";
+            var fieldset = document.createElement("fieldset");
+            fieldset.className = "pf-fieldset";
+            var legend = document.createElement("legend");
+            legend.className = "pf-label";
+            legend.textContent = data.results.length
+              ? results.getAttribute("data-choose-label") || "Choisissez votre commune de naissance"
+              : results.getAttribute("data-none-label") || "Aucune commune ne correspond.";
+            fieldset.appendChild(legend);
+            data.results.forEach(function (commune, index) {
+              var row = document.createElement("div");
+              row.className = "pf-radio";
+              var radio = document.createElement("input");
+              radio.type = "radio"; radio.name = name; radio.value = commune.code;
+              radio.id = name + "_js_" + index;
+              var label = document.createElement("label");
+              label.htmlFor = radio.id; label.textContent = commune.label;
+              row.appendChild(radio); row.appendChild(label); fieldset.appendChild(row);
+            });
+            results.appendChild(fieldset);
+          })
+          .catch(function () { /* the Rechercher button still works */ });
+      }, 250);
+    });
+  });
+
   // Conditions between fields of the same step: show or hide as the citizen answers.
   function normalise(text) {
     return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
