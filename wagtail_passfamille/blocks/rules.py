@@ -264,17 +264,19 @@ class GridBlock(blocks.StructBlock):
 
 def grid_error(problems):
     """Attach each problem to the sub-block its path names (the first problem per place)."""
+    from ..rules_messages import problem_message
+
     errors: dict = {}
     non_block = []
     for problem in problems:
         path = list(problem.path)
         if not path or path[0] not in GRID_FIELDS:
-            non_block.append(ValidationError(problem.message))
+            non_block.append(ValidationError(problem_message(problem)))
             continue
         name = path[0]
         if name == "brackets" and len(path) > 1 and isinstance(path[1], int):
             sub = path[2] if len(path) > 2 and isinstance(path[2], str) else None
-            inner = ValidationError(problem.message)
+            inner = ValidationError(problem_message(problem))
             if sub in ("label", "minimum", "maximum", "amount"):
                 inner = blocks.StructBlockValidationError(block_errors={sub: inner})
             else:
@@ -282,7 +284,7 @@ def grid_error(problems):
             existing = errors.setdefault("brackets", {})
             existing.setdefault(path[1], inner)
         elif name not in errors:
-            errors[name] = ValidationError(problem.message)
+            errors[name] = ValidationError(problem_message(problem))
     if "brackets" in errors:
         errors["brackets"] = blocks.ListBlockValidationError(block_errors=errors["brackets"])
     return blocks.StructBlockValidationError(block_errors=errors, non_block_errors=non_block)

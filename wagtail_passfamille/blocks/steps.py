@@ -192,6 +192,8 @@ class StepsBlock(blocks.StreamBlock):
         return value
 
     def _check_condition(self, errors, step_index, path, condition, available, later):
+        from ..rules_messages import problem_message
+
         rule = condition.as_rule() if condition else None
         if rule is None:
             return
@@ -203,7 +205,7 @@ class StepsBlock(blocks.StreamBlock):
             _merge(
                 errors,
                 step_index,
-                _field_error((*path, *rule_path) if rule_path else path, problem.message),
+                _field_error((*path, *rule_path) if rule_path else path, problem_message(problem)),
             )
 
 

@@ -44,6 +44,7 @@ class DemarcheRulesMixin:
         from ..blocks.steps import answer_specs
         from ..outcomes import available_certified
         from ..rules import validate_gate, validate_grids
+        from ..rules_messages import problem_message
 
         available, missing = available_certified(self)
         answers = answer_specs(self.steps)
@@ -75,13 +76,13 @@ class DemarcheRulesMixin:
                 for p in validate_gate(gate, specs)
                 if p.is_error and p.params.get("variable") not in missing
             ]
-            gate_messages.extend(p.message for p in problems)
+            gate_messages.extend(problem_message(p) for p in problems)
         if gate_messages:
             errors["eligibility"] = gate_messages[0]
         grids = [child.value.as_grid() for child in self.tariffs]
         grid_messages = [explain(g.variable) for g in grids if g.variable in missing]
         grid_messages += [
-            p.message
+            problem_message(p)
             for p in validate_grids(grids, specs)
             if p.is_error and p.params.get("variable") not in missing
         ]
