@@ -24,7 +24,11 @@ logger = logging.getLogger(__name__)
 
 MAX_IDENTITY_ATTEMPTS = 3
 # "auprès de …" and "… ne répond pas": the body is named, never what it answered.
-AGENCIES = {"caf": _("la CAF ou de la MSA"), "dgfip": _("l'administration fiscale")}
+AGENCIES = {
+    # Translators: read after « auprès de » (« auprès de la CAF ou de la MSA »).
+    "caf": _("la CAF ou de la MSA"),
+    "dgfip": _("l'administration fiscale"),
+}
 SUBJECTS = {"caf": _("La CAF ou la MSA"), "dgfip": _("L'administration fiscale")}
 
 # Worst first: the state of a submission is the worst of its sources'.

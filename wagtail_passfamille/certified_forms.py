@@ -222,6 +222,7 @@ class CertifiedSection:
 
 class CafSection(CertifiedSection):
     source = "caf"
+    # Translators: read after « auprès de » (« auprès de la CAF ou de la MSA »).
     agency = _("la CAF ou de la MSA")
     #: Required once the citizen chooses to share (the form checks them then).
     required_when_fetching = ("nom_naissance", "prenom_1", "sexe", "naissance", "pays")
@@ -248,12 +249,8 @@ class CafSection(CertifiedSection):
                     widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
                     **name_field,
                 ),
-                self.name("prenom_2"): forms.CharField(
-                    label=_("Deuxième prénom"), **name_field
-                ),
-                self.name("prenom_3"): forms.CharField(
-                    label=_("Troisième prénom"), **name_field
-                ),
+                self.name("prenom_2"): forms.CharField(label=_("Deuxième prénom"), **name_field),
+                self.name("prenom_3"): forms.CharField(label=_("Troisième prénom"), **name_field),
                 self.name("sexe"): forms.ChoiceField(
                     label=_("Sexe à l'état civil"),
                     choices=[("F", _("Féminin")), ("M", _("Masculin"))],
@@ -277,8 +274,9 @@ class CafSection(CertifiedSection):
                 self.name("commune_recherche"): forms.CharField(
                     label=_("Commune de naissance (si vous êtes né ou née en France)"),
                     help_text=_(
-                        "Tapez le nom de la commune, puis « Rechercher » et choisissez-la dans "
-                        "la liste. Pour une commune qui a fusionné depuis, tapez son ancien nom."
+                        "Tapez le nom de la commune, puis « Rechercher la commune » et "
+                        "choisissez-la dans la liste. Pour une commune qui a fusionné depuis, "
+                        "tapez son ancien nom."
                     ),
                     required=False,
                     max_length=100,

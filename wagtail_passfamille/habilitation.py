@@ -317,7 +317,11 @@ def check_profiles(*, refresh: bool = False, now: datetime | None = None) -> Rep
         section = Section(_("Démarches"))
         section.add(
             ERROR,
-            _("%(pages)s utilise(nt) des données certifiées sans profil d'accès aux API.")
+            ngettext(
+                "%(pages)s utilise des données certifiées sans profil d'accès aux API.",
+                "%(pages)s utilisent des données certifiées sans profil d'accès aux API.",
+                len(orphans),
+            )
             % {"pages": _names(orphans)},
         )
         report.sections.append(section)
@@ -349,7 +353,9 @@ def _check_profile(profile, usage, refresh, now) -> Section:
 
 
 PROBE_MESSAGES = {
-    "absent": gettext_lazy("%(api)s : rien dans ce profil, alors que %(pages)s en a besoin."),
+    "absent": gettext_lazy(
+        "%(api)s : rien dans ce profil, alors que ces démarches en ont besoin : %(pages)s."
+    ),
     "invalid": gettext_lazy("%(api)s : la section du profil est incomplète ou invalide."),
     "refused": gettext_lazy(
         "%(api)s refuse les identifiants (%(detail)s) : expirés, révoqués ou erronés."
@@ -392,7 +398,11 @@ def _check_particulier(section, profile, usage, refresh, now) -> None:
             if missing:
                 section.add(
                     ERROR,
-                    _("« %(page)s » demande %(scopes)s, absent(s) du jeton.")
+                    ngettext(
+                        "« %(page)s » demande %(scopes)s, absent du jeton.",
+                        "« %(page)s » demande %(scopes)s, absents du jeton.",
+                        len(missing),
+                    )
                     % {"page": page.title, "scopes": _scope_list(missing)},
                 )
     token = get_setting("CREDENTIALS")[profile]["API_PARTICULIER"].get("TOKEN") or ""
@@ -527,8 +537,8 @@ def scope_warnings(page) -> list[str]:
     return [
         _(
             "La démarche demande %(items)s, que le jeton du profil « %(profile)s » n'a pas : ces "
-            "données ne seront pas récupérées. Demandez ce droit dans DataPass (voyez la fiche "
-            "habilitation) ou décochez la donnée."
+            "données ne seront pas récupérées. Demandez les droits manquants dans DataPass "
+            "(voyez la fiche habilitation) ou décochez la donnée."
         )
         % {"items": items[0], "profile": profile}
     ]

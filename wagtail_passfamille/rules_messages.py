@@ -54,11 +54,11 @@ def _templates():
         ),
         "empty_group": _("Le groupe de conditions est vide."),
         "scope_missing": _(
-            "« %(variable)s » demande le périmètre « %(scope)s », absent de l'habilitation de "
+            "« %(variable)s » demande le droit « %(scope)s », absent de l'habilitation de "
             "cette démarche : la condition restera indéterminée."
         ),
         "missing_name": _("Le nom (identifiant) est obligatoire."),
-        "missing_message": _("Le message affiché à l'usager est obligatoire."),
+        "missing_message": _("Le message affiché au demandeur est obligatoire."),
         "no_brackets": _("La grille n'a aucune tranche."),
         "empty_label": _("La tranche n° %(position)s n'a pas de libellé."),
         "duplicate_label": _("Deux tranches portent le libellé « %(label)s »."),
@@ -126,6 +126,9 @@ def problem_message(problem) -> str:
         "operator_label", str(OPERATOR_LABELS.get(operator, params.get("operator_label", "")))
     )
     params["range"] = _range(params)
+    if "rank" in params:
+        ranks = {"2e": _("2e"), "3e": _("3e")}
+        params["rank"] = ranks.get(params["rank"], params["rank"])
     for key in ("minimum", "maximum"):
         if key in params:
             params[key] = _num(params[key])

@@ -129,7 +129,7 @@ def test_certified_data_without_a_profile_is_an_error(seeded):
     page.save_revision().publish()
     status, out, _err = run()
     assert status == 1
-    assert f"[ERREUR] « {CANTINE} » utilise(nt) des données certifiées sans profil" in out
+    assert f"[ERREUR] « {CANTINE} » utilise des données certifiées sans profil" in out
 
 
 def test_a_profile_missing_from_the_settings_is_an_error(seeded, settings):
@@ -186,6 +186,6 @@ def test_a_profile_without_the_api_a_demarche_needs(seeded, settings):
     status, out, _err = run()
     assert status == 1
     assert (
-        "[ERREUR] API Impôt particulier : rien dans ce profil, alors que « Pass Famille 2027 » "
-        "en a besoin." in out
+        "[ERREUR] API Impôt particulier : rien dans ce profil, alors que ces démarches en ont "
+        "besoin : « Pass Famille 2027 »." in out
     )

@@ -8,6 +8,7 @@ display condition. The block's name in the StreamBlock is its field type.
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 
 from ..text import machine_name
@@ -118,10 +119,12 @@ class DateFieldBlock(BaseFieldBlock):
 
 class ChoiceFieldBlock(BaseFieldBlock):
     choices = blocks.ListBlock(
-        blocks.CharBlock(label=_("Choix"), max_length=255), label=_("Choix"), min_num=1
+        blocks.CharBlock(label=pgettext_lazy("un choix", "Choix"), max_length=255),
+        label=pgettext_lazy("la liste des choix", "Choix"),
+        min_num=1,
     )
     widget = blocks.ChoiceBlock(
-        label=_("Présentation"),
+        label=pgettext_lazy("présentation d'un choix unique", "Présentation"),
         choices=[("radios", _("Boutons radio")), ("select", _("Liste déroulante"))],
         default="radios",
     )
@@ -133,7 +136,9 @@ class ChoiceFieldBlock(BaseFieldBlock):
 
 class MultipleChoiceFieldBlock(BaseFieldBlock):
     choices = blocks.ListBlock(
-        blocks.CharBlock(label=_("Choix"), max_length=255), label=_("Choix"), min_num=1
+        blocks.CharBlock(label=pgettext_lazy("un choix", "Choix"), max_length=255),
+        label=pgettext_lazy("la liste des choix", "Choix"),
+        min_num=1,
     )
 
     class Meta:

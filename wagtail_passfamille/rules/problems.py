@@ -103,12 +103,12 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "empty_group": lambda p: "Le groupe de conditions est vide.",
     "scope_missing": lambda p: (
-        f"« {p['variable']} » demande le périmètre « {p['scope']} », absent de l'habilitation "
+        f"« {p['variable']} » demande le droit « {p['scope']} », absent de l'habilitation "
         "de cette démarche : la condition restera indéterminée."
     ),
     # Gates
     "missing_name": lambda p: "Le nom (identifiant) est obligatoire.",
-    "missing_message": lambda p: "Le message affiché à l'usager est obligatoire.",
+    "missing_message": lambda p: "Le message affiché au demandeur est obligatoire.",
     # Grids
     "no_brackets": lambda p: "La grille n'a aucune tranche.",
     "empty_label": lambda p: f"La tranche n° {p['position']} n'a pas de libellé.",
