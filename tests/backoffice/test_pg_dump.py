@@ -28,6 +28,18 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _leave_the_database_as_found(django_db_setup, django_db_blocker):
+    """A transactional test ends with a flush that also empties what migrations created (the
+    root page, the default site): put them back for the transactional tests that follow."""
+    yield
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents:
+            connection.creation.deserialize_db_from_string(contents)
+
+
 # Distinctive values: none can appear in a dump by chance.
 FAMILIES = [
     {
