@@ -17,11 +17,11 @@ from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import DeleteView, IndexView, InspectView, WMABaseView
 
 from .backoffice import audit, display
-from .backoffice.conf import setting
 from .backoffice.filters import SEARCH_VAR, SubmissionFilterForm, search, search_kind
 from .backoffice.permissions import can_instruct, get_submission_or_404, submissions_for
 from .backoffice.tasks import completion_url
 from .backoffice.workflow import completable_fields
+from .conf import get_setting as setting
 from .models import AuditRecord, Submission, SubmissionFile
 from .models.submissions import Status, Verification
 

@@ -24,8 +24,8 @@ from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from .backoffice.conf import setting
 from .conf import get_setting
+from .conf import get_setting as setting
 
 SESSION_KEY = "passfamille_last_activity"
 PASSIVE_NAMESPACES = frozenset({"wagtailadmin_editing_sessions"})

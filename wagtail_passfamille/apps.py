@@ -9,6 +9,6 @@ class WagtailPassFamilleAppConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registering the checks is the only side effect of importing this module.
-        from . import checks, signals  # noqa: F401
-        from . import habilitation_hooks as _habilitation_hooks  # noqa: F401
+        # Importing registers: system checks, signal receivers (notifications, login audit) and
+        # the admin hooks of the habilitation views (Wagtail only discovers wagtail_hooks).
+        from . import checks, habilitation_hooks, signals  # noqa: F401

@@ -66,6 +66,14 @@ DEFAULTS: dict[str, Any] = {
     "SUBMIT_LIMIT_PER_IP": (30, 60 * 60),
     # Agents' admin session: idle timeout in seconds.
     "ADMIN_SESSION_IDLE_TIMEOUT": 30 * 60,
+    # Whether admin users must confirm their login with a TOTP code (django-otp); on in the
+    # production profile of the demo.
+    "ADMIN_2FA_REQUIRED": False,
+    # How long the citizen's "à compléter" link stays valid, in seconds.
+    "COMPLETION_LINK_MAX_AGE": 30 * 24 * 60 * 60,
+    # Files under submissions/ with no row are deleted by the purge only past this age (s): a
+    # submission being saved stores its files before its row commits.
+    "ORPHAN_FILE_GRACE": 24 * 60 * 60,
     # Queue of this app's background tasks (e-mails, deferred verification); it must be
     # listed in the QUEUES of the TASKS backend when that list is not empty.
     "TASK_QUEUE": "passfamille",

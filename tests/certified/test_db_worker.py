@@ -23,7 +23,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: tests with a live server flush the database; this one seeds again.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_db_worker_resolves_a_deferred_verification(sandbox, settings):
     from django.core.management import call_command
 

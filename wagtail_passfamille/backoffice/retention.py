@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..conf import get_setting
-from .conf import setting
+from ..conf import get_setting as setting
 from .workflow import FINAL
 
 logger = logging.getLogger(__name__)

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..conf import get_setting as setting
 from ..models.submissions import Status
-from .conf import setting
 
 FINAL = frozenset({Status.ACCEPTEE, Status.REFUSEE, Status.SANS_SUITE})
 

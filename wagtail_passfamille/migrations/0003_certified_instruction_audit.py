@@ -16,7 +16,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ('wagtail_passfamille', '0002_demarches'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-        migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
@@ -141,7 +140,7 @@ class Migration(migrations.Migration):
                 ('references', models.JSONField(blank=True, default=list, verbose_name='références')),
                 ('detail', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='détail')),
                 ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='adresse IP')),
-                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL, verbose_name='démarche')),
+                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='démarche')),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
             ],
             options={
@@ -181,7 +180,7 @@ class Migration(migrations.Migration):
                 ('duration_ms', models.PositiveIntegerField(default=0)),
                 ('request_id', models.CharField(blank=True, max_length=100)),
                 ('cached', models.BooleanField(default=False)),
-                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.WAGTAIL_PAGE_MODEL)),
+                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page')),
                 ('submission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='upstream_calls', to='wagtail_passfamille.submission')),
             ],
             options={
