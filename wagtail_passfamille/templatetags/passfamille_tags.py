@@ -42,7 +42,7 @@ def passfamille_field(bound_field, show_errors=True):
     if not errors and bound_field.errors:
         # Django marks fields with errors invalid; errors not shown (coming back to a step)
         # must not be announced either.
-        widget_html = mark_safe(widget_html.replace(' aria-invalid="true"', ""))  # noqa: S308
+        widget_html = mark_safe(widget_html.replace(' aria-invalid="true"', ""))
     context = {
         "condition_json": json.dumps(client_rule) if client_rule else "",
         "prefix": bound_field.form.prefix or "",
