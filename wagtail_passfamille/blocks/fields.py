@@ -41,8 +41,8 @@ class BaseFieldBlock(blocks.StructBlock):
         value_class = FieldValue
         label_format = "{label}"
 
-    def clean(self, value):
-        value = super().clean(value)
+    def clean(self, value, *args, **kwargs):
+        value = super().clean(value, *args, **kwargs)
         if not value.get("name"):
             # Proposed once, then stored with the page: later label edits keep the key.
             value["name"] = machine_name(value.get("label", ""))
@@ -222,8 +222,8 @@ class GroupFieldBlock(BaseFieldBlock):
         label = _("Groupe répétable")
         value_class = GroupValue
 
-    def clean(self, value):
-        value = super().clean(value)
+    def clean(self, value, *args, **kwargs):
+        value = super().clean(value, *args, **kwargs)
         if value["min_items"] > value["max_items"]:
             raise blocks.StructBlockValidationError(
                 block_errors={

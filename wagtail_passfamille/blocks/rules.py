@@ -125,8 +125,8 @@ class GateBlock(blocks.StructBlock):
         label_format = "{message}"
         value_class = GateValue
 
-    def clean(self, value):
-        value = super().clean(value)
+    def clean(self, value, *args, **kwargs):
+        value = super().clean(value, *args, **kwargs)
         if not value.get("name"):
             value["name"] = value.clean_name
         if value.as_gate() is None:
@@ -241,8 +241,8 @@ class GridBlock(blocks.StructBlock):
         label_format = "{title} ({name})"
         value_class = GridValue
 
-    def clean(self, value):
-        value = super().clean(value)
+    def clean(self, value, *args, **kwargs):
+        value = super().clean(value, *args, **kwargs)
         if not value.get("name"):
             value["name"] = value.clean_name
         try:

@@ -71,8 +71,8 @@ class StepsBlock(blocks.StreamBlock):
     class Meta:
         min_num = 1
 
-    def clean(self, value):
-        value = super().clean(value)
+    def clean(self, value, *args, **kwargs):
+        value = super().clean(value, *args, **kwargs)
         errors = {}
         seen: dict[str, str] = {}
         earlier: dict = {}
