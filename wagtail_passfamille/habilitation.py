@@ -286,7 +286,7 @@ class Report:
 
 
 def _names(pages) -> str:
-    return ", ".join(f"« {p.title} »" for p in pages)
+    return ", ".join(_("« %(title)s »") % {"title": p.title} for p in pages)
 
 
 def _scope_list(scopes) -> str:

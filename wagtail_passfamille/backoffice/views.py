@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from ..models import AuditRecord
@@ -301,7 +301,12 @@ def _person_erase(request, found):
     )
     messages.success(
         request,
-        _("%(count)s demande(s) effacée(s) avec leurs pièces jointes.") % {"count": len(items)},
+        ngettext(
+            "%(count)s demande effacée avec ses pièces jointes.",
+            "%(count)s demandes effacées avec leurs pièces jointes.",
+            len(items),
+        )
+        % {"count": len(items)},
     )
     return redirect(reverse("wagtail_passfamille_person"))
 

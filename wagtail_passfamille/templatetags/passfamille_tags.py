@@ -5,6 +5,7 @@ import json
 from django import forms, template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from ..theme import themed
 
@@ -62,6 +63,10 @@ def passfamille_field(bound_field, show_errors=True):
     return render_to_string(themed("wizard/field.html"), context)
 
 
+def _labelled(label, error):
+    return _("%(label)s : %(error)s") % {"label": label, "error": error}
+
+
 @register.filter
 def error_summary(form):
     """[(anchor id, message)] for every error of a step, groups' items included."""
@@ -70,7 +75,7 @@ def error_summary(form):
     items = [("", str(error)) for error in form.non_field_errors()]
     for bound_field in form:
         for error in bound_field.errors:
-            items.append((bound_field.auto_id, f"{bound_field.label} : {error}"))
+            items.append((bound_field.auto_id, _labelled(bound_field.label, error)))
     for formset in getattr(form, "formsets", {}).values():
         for error in formset.non_form_errors():
             items.append((f"group-{formset.prefix}", str(error)))
@@ -80,7 +85,7 @@ def error_summary(form):
                     label = (
                         f"{formset.spec.item_label} {item_form.item_number} — {bound_field.label}"
                     )
-                    items.append((bound_field.auto_id, f"{label} : {error}"))
+                    items.append((bound_field.auto_id, _labelled(label, error)))
     return items
 
 
