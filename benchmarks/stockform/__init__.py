@@ -1,0 +1,1 @@
+"""A stock Wagtail form page, for benchmarks only (never in the demo's INSTALLED_APPS)."""
