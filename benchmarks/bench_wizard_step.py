@@ -403,7 +403,7 @@ def profile(series, name, requests, warmup, top):
     profiler.disable()
     stats = pstats.Stats(profiler).strip_dirs().sort_stats("cumulative")
     print(f"cProfile of {requests} × {name} (per-call times are totals over the run)")
-    stats.print_stats(top)
+    stats.print_stats(int(os.environ.get("BENCH_PROFILE_TOP", top)))
 
 
 def report(series, database, requests):

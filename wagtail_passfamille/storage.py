@@ -8,19 +8,24 @@ Fernet keys, and expire after ``WAGTAIL_PASSFAMILLE_WIZARD_LIFETIME`` seconds wi
 
 from __future__ import annotations
 
+import json
+import time
+
 from django.core.files.uploadedfile import UploadedFile
+from django.core.serializers.json import DjangoJSONEncoder
 from formtools.wizard.storage.base import BaseStorage
 
 from .conf import get_setting
-from .crypto import InvalidToken, decrypt_json, encrypt_json
+from .crypto import InvalidToken, decrypt_json, encrypt_json, fernet
 
 
 class EncryptedSessionStorage(BaseStorage):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._data = None
-        self._dirty = False
         self._discarded = False
+        self._loaded = None  # the data as read, to write the session only when they change
+        self._token_age = None
         token = self.request.session.get(self.prefix)
         #: the instance never existed in this session, or it expired: callers say so.
         self.found = False
@@ -29,19 +34,19 @@ class EncryptedSessionStorage(BaseStorage):
             try:
                 self._data = decrypt_json(token, ttl=get_setting("WIZARD_LIFETIME"))
                 self.found = True
+                self._loaded = json.dumps(self._data, sort_keys=True, cls=DjangoJSONEncoder)
+                self._token_age = time.time() - fernet().extract_timestamp(token.encode("ascii"))
             except (InvalidToken, ValueError, TypeError):
                 self.expired = True
         if self._data is None:
             self.init_data()
 
     def _get_data(self):
-        # formtools mutates the returned dict in place: assume every access may write.
-        self._dirty = True
+        # formtools mutates the returned dict in place: changes are found at the end.
         return self._data
 
     def _set_data(self, value):
         self._data = value
-        self._dirty = True
 
     data = property(_get_data, _set_data)
 
@@ -91,5 +96,13 @@ class EncryptedSessionStorage(BaseStorage):
         super().update_response(response)
         if self._discarded:
             return
-        if self._dirty:
+        changed = (
+            self._loaded is None
+            or json.dumps(self._data, sort_keys=True, cls=DjangoJSONEncoder) != self._loaded
+        )
+        # Unchanged data are written again only now and then, so that the idle lifetime
+        # (the token's age) keeps counting from the citizen's last visit; a GET that changes
+        # nothing then costs no session write.
+        stale = self._token_age is not None and self._token_age > get_setting("WIZARD_LIFETIME") / 8
+        if changed or stale:
             self.request.session[self.prefix] = encrypt_json(self._data)

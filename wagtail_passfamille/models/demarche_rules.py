@@ -5,28 +5,30 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..blocks.schema import CERTIFIED_BLOCKS, all_inputs
+from ..blocks.schema import CERTIFIED_BLOCKS, all_inputs, iter_inputs
 
 
 class DemarcheRulesMixin:
     """Helpers of ``DemarchePage`` about certified data, gates and grids."""
 
+    def _certified_block(self, block_type):
+        """The démarche's certified-data block of that type, from the decoded steps."""
+        for _name, step_value in self.step_blocks:
+            for item in iter_inputs(step_value):
+                if item.block_type == block_type:
+                    return item
+        return None
+
     def children_group_name(self) -> str | None:
         if self.children_group.strip():
             return self.children_group.strip()
-        for _i, _s, item in all_inputs(self.steps):
-            if (
-                item.block_type == "donnees_caf"
-                and (item.value.get("children_group") or "").strip()
-            ):
-                return item.value["children_group"].strip()
-        return None
+        caf = self._certified_block("donnees_caf")
+        group = (caf.value.get("children_group") or "").strip() if caf else ""
+        return group or None
 
     def child_birth_date_field(self) -> str:
-        for _i, _s, item in all_inputs(self.steps):
-            if item.block_type == "donnees_caf":
-                return item.value.get("child_birth_date_field") or "date_naissance"
-        return "date_naissance"
+        caf = self._certified_block("donnees_caf")
+        return (caf.value.get("child_birth_date_field") if caf else None) or "date_naissance"
 
     def certified_scopes(self) -> set[str]:
         """The API scopes this démarche's blocks need (what the town asks DataPass for)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import threading
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,6 +35,10 @@ from ..validators import ChoiceListField
 from .demarche_rules import DemarcheRulesMixin
 
 INSTANCE_RE = r"(?P<instance>[0-9a-f]{32})"
+
+# Live steps decoded per process: {page id: ((page id, live revision, published at), steps)}.
+_SHARED_STEPS: dict = {}
+_SHARED_STEPS_LOCK = threading.Lock()
 RECAP_SLUG = "recapitulatif"
 
 
@@ -374,8 +379,27 @@ class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page
         state = self.opening_state()
         if state is not OpeningState.OPEN:
             return self.serve_not_open(request, state, 200 if request.method == "GET" else 403)
+        self.use_shared_steps()
         view = self.get_wizard_view_class().as_view(page=self, url_name="step")
         return view(request, instance=instance, step=step)
+
+    def use_shared_steps(self):
+        """Read the live steps decoded once per process (they change only with a publication).
+
+        Decoding the whole ``steps`` StreamField is a good part of a step's cost; the decoded
+        blocks are read-only for the wizard. Keyed on the live revision and its publication
+        time; previews and drafts never come here.
+        """
+        if not self.live or not self.live_revision_id:
+            return
+        key = (self.pk, self.live_revision_id, self.last_published_at)
+        with _SHARED_STEPS_LOCK:
+            cached = _SHARED_STEPS.get(self.pk)
+        if cached is None or cached[0] != key:
+            cached = (key, self.step_blocks)
+            with _SHARED_STEPS_LOCK:
+                _SHARED_STEPS[self.pk] = cached
+        self.__dict__["step_blocks"] = cached[1]
 
     @re_path(rf"^{INSTANCE_RE}/confirmation/$", name="confirmation")
     def confirmation(self, request, instance):
