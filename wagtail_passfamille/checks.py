@@ -160,8 +160,8 @@ def check_encryption_keys(app_configs=None, **kwargs):
             Warning(
                 f"{PREFIX}ENCRYPTION_KEYS is empty: a key derived from SECRET_KEY encrypts "
                 "personal data, so rotating SECRET_KEY would make them unreadable.",
-                hint="Generate a key with `python -c 'from cryptography.fernet import Fernet; "
-                "print(Fernet.generate_key().decode())'` and set it from the environment.",
+                hint="Generate a key with cryptography's Fernet.generate_key() and set it from the "
+                "environment (newest first; older keys still decrypt).",
                 id="wagtail_passfamille.W001",
             )
         ]

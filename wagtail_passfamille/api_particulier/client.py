@@ -123,7 +123,9 @@ class ApiParticulierClient:
         endpoint = "quotient_familial"
         params = [("recipient", self.recipient), *identite_query(identite, endpoint=endpoint)]
         params += _year_month(annee, mois, endpoint)
-        return self._qf(endpoint, QF_IDENTITE_PATH, params, self._token, no_cache=no_cache)
+        return self._qf(
+            endpoint, QF_IDENTITE_PATH, params, self._auth(self._token), no_cache=no_cache
+        )
 
     def quotient_familial_france_connect(
         self,
@@ -142,7 +144,11 @@ class ApiParticulierClient:
             )
         params = [("recipient", self.recipient), *_year_month(annee, mois, endpoint)]
         return self._qf(
-            endpoint, QF_FRANCE_CONNECT_PATH, params, access_token.strip(), no_cache=no_cache
+            endpoint,
+            QF_FRANCE_CONNECT_PATH,
+            params,
+            self._auth(access_token.strip()),
+            no_cache=no_cache,
         )
 
     def composition_familiale_v2(
@@ -165,15 +171,13 @@ class ApiParticulierClient:
         ]
         params += _year_month(annee, mois, endpoint)
         headers = {"X-Api-Key": self._token, "Accept": "application/json"}
-        if no_cache:
-            headers["Cache-Control"] = "no-cache"
-        return self._transport.call(
-            "GET",
+        return self._qf(
+            endpoint,
             QF_V2_PATH,
-            endpoint=endpoint,
-            params=params,
-            headers=headers,
-            parse=partial(_parse_qf, parsing.quotient_familial_v2, endpoint),
+            params,
+            headers,
+            no_cache=no_cache,
+            parser=parsing.quotient_familial_v2,
         )
 
     def scopes(self) -> frozenset[str]:
@@ -203,20 +207,21 @@ class ApiParticulierClient:
         endpoint: str,
         path: str,
         params: list[tuple[str, str]],
-        bearer: str,
+        headers: dict[str, str],
         *,
         no_cache: bool,
+        parser=parsing.quotient_familial_v3,
     ) -> QuotientFamilialResult:
-        headers = self._auth(bearer)
+        """One quotient familial call (v3 by identity or FranceConnect, or the v2 route)."""
         if no_cache:
-            headers["Cache-Control"] = "no-cache"
+            headers = {**headers, "Cache-Control": "no-cache"}
         return self._transport.call(
             "GET",
             path,
             endpoint=endpoint,
             params=params,
             headers=headers,
-            parse=partial(_parse_qf, parsing.quotient_familial_v3, endpoint),
+            parse=partial(_parse_qf, parser, endpoint),
         )
 
     @staticmethod
