@@ -12,10 +12,12 @@ import pytest
 
 from wagtail_passfamille.api_particulier import (
     ApiParticulierClient,
+    FranceConnectTokenRejected,
     Identite,
     NotFound,
     PartialDate,
 )
+from wagtail_passfamille.api_particulier.errors import API_PARTICULIER, IMPOT_PARTICULIER
 
 from .conftest import RECIPIENT, TEST_TOKEN
 from .helpers import NOMINAL
@@ -113,6 +115,31 @@ def test_france_connect_sends_the_citizen_token_and_no_identity(particulier, san
     assert received.path == "/v3/dss/quotient_familial/france_connect"
     assert received.query == "recipient=13002526500013"
     assert received.headers["authorization"] == "Bearer cnaf_qfv2"
+
+
+@pytest.mark.parametrize(
+    "call, api",
+    [
+        (lambda clients, t: clients[0].quotient_familial_france_connect(t), API_PARTICULIER),
+        (lambda clients, t: clients[1].situation_ir_france_connect(t, 2024), IMPOT_PARTICULIER),
+    ],
+)
+@pytest.mark.parametrize("token", ["", "   ", None])
+def test_an_absent_france_connect_token_is_refused_before_any_call(
+    particulier, impot, sandbox, call, api, token
+):
+    with pytest.raises(FranceConnectTokenRejected) as raised:
+        call((particulier, impot), token)
+    assert raised.value.api == api
+    assert raised.value.parameter == "access_token"
+    assert sandbox.received == []
+
+
+def test_france_connect_tokens_are_sent_without_surrounding_spaces(particulier, impot, sandbox):
+    particulier.quotient_familial_france_connect("  cnaf_qfv2\n")
+    assert sandbox.received[-1].headers["authorization"] == "Bearer cnaf_qfv2"
+    impot.situation_ir_france_connect(" fc_dgfip_gravier ", 2024)
+    assert sandbox.received[-1].headers["x-franceconnect-oauth"] == "fc_dgfip_gravier"
 
 
 def test_v2_uses_its_own_names_and_the_api_key_header(particulier, sandbox):

@@ -18,8 +18,8 @@ from typing import Any
 import requests
 
 from . import parsing
-from .errors import API_PARTICULIER, FranceConnectTokenRejected
-from .http import Reply, Timeout, Transport
+from .errors import API_PARTICULIER
+from .http import BaseClient, Reply, Timeout
 from .types import Identite, PingStatus, Provenance, QuotientFamilialResult
 from .validation import clean_recipient, clean_year_month, identite_query
 
@@ -56,7 +56,7 @@ def token_expiry(token: str) -> datetime | None:
         return None
 
 
-class ApiParticulierClient:
+class ApiParticulierClient(BaseClient):
     """A client of API Particulier for one token and one recipient (the town's SIRET).
 
     :param base_url: ``https://particulier.api.gouv.fr``, the staging URL or the sandbox's.
@@ -87,25 +87,12 @@ class ApiParticulierClient:
             raise ValueError("token is required")
         self._token = token.strip()
         self.recipient = clean_recipient(recipient, endpoint="configuration")
-        self._transport = Transport(
-            api=self.api,
-            base_url=base_url,
-            timeout=timeout or Timeout(),
-            session=session,
-            retries=retries,
-        )
-
-    @property
-    def base_url(self) -> str:
-        return self._transport.base_url
+        self._open_transport(base_url, timeout=timeout, session=session, retries=retries)
 
     @property
     def token_expires_at(self) -> datetime | None:
         """When the token expires, from its ``exp`` claim (None if it does not say)."""
         return token_expiry(self._token)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def quotient_familial(
         self,
@@ -138,16 +125,13 @@ class ApiParticulierClient:
         """``GET /v3/dss/quotient_familial/france_connect``: the citizen's FranceConnect token
         replaces both the identity and our token; its scopes mask the answer."""
         endpoint = "quotient_familial_france_connect"
-        if not isinstance(access_token, str) or not access_token.strip():
-            raise FranceConnectTokenRejected(
-                endpoint=endpoint, title="Jeton FranceConnect absent.", parameter="access_token"
-            )
+        access_token = self._france_connect_token(access_token, endpoint)
         params = [("recipient", self.recipient), *_year_month(annee, mois, endpoint)]
         return self._qf(
             endpoint,
             QF_FRANCE_CONNECT_PATH,
             params,
-            self._auth(access_token.strip()),
+            self._auth(access_token),
             no_cache=no_cache,
         )
 
@@ -242,10 +226,4 @@ def _year_month(annee: int | None, mois: int | None, endpoint: str) -> list[tupl
 def _parse_qf(
     read: Callable[[Any, Provenance], QuotientFamilialResult], endpoint: str, reply: Reply
 ) -> QuotientFamilialResult:
-    provenance = Provenance(
-        endpoint=endpoint,
-        fetched_at=reply.fetched_at,
-        request_id=reply.request_id,
-        cached=reply.cached,
-    )
-    return read(reply.data, provenance)
+    return read(reply.data, reply.provenance(endpoint))

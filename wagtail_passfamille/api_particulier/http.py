@@ -32,7 +32,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from .errors import ApiError, ProviderUnavailable, error_from_response
+from .errors import ApiError, FranceConnectTokenRejected, ProviderUnavailable, error_from_response
+from .types import Provenance
 
 logger = logging.getLogger("wagtail_passfamille.api_particulier")
 
@@ -210,6 +211,14 @@ class Reply:
     request_id: str | None
     cached: bool
     fetched_at: datetime
+
+    def provenance(self, endpoint: str) -> Provenance:
+        return Provenance(
+            endpoint=endpoint,
+            fetched_at=self.fetched_at,
+            request_id=self.request_id,
+            cached=self.cached,
+        )
 
 
 @dataclass(frozen=True)
@@ -437,6 +446,47 @@ class Transport:
             fields,
             extra={"api_call": fields},
         )
+
+
+class BaseClient:
+    """What the two clients share: their Transport, a repr that shows no secret, and the check
+    of a citizen's FranceConnect access token."""
+
+    api: str
+
+    def _open_transport(
+        self,
+        base_url: str,
+        *,
+        timeout: Timeout | None,
+        session: requests.Session | None,
+        retries: int,
+    ) -> None:
+        self._transport = Transport(
+            api=self.api,
+            base_url=base_url,
+            timeout=timeout or Timeout(),
+            session=session,
+            retries=retries,
+        )
+
+    @property
+    def base_url(self) -> str:
+        return self._transport.base_url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    def _france_connect_token(self, access_token: str, endpoint: str) -> str:
+        """The token, stripped; an absent one is refused before any call."""
+        if not isinstance(access_token, str) or not access_token.strip():
+            raise FranceConnectTokenRejected(
+                endpoint=endpoint,
+                api=self.api,
+                title="Jeton FranceConnect absent.",
+                parameter="access_token",
+            )
+        return access_token.strip()
 
 
 def _json_or_none(body: bytes) -> Any:

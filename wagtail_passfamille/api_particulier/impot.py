@@ -17,9 +17,9 @@ from functools import partial
 import requests
 
 from . import parsing
-from .errors import IMPOT_PARTICULIER, FranceConnectTokenRejected, Unauthorized
-from .http import Reply, Timeout, Transport
-from .types import Provenance, SituationIR
+from .errors import IMPOT_PARTICULIER, Unauthorized
+from .http import BaseClient, Reply, Timeout
+from .types import SituationIR
 from .validation import clean_annee_revenus, clean_numero_fiscal
 
 SITUATION_IR_MEDIA = "application/prs.dgfip.part.situations.ir.assiettes.v1+json"
@@ -28,7 +28,7 @@ DERNIERE_SITUATION_MEDIA = "application/prs.dgfip.part.derniere.situations.ir.as
 DEFAULT_TOKEN_LIFETIME = 300.0
 
 
-class ImpotParticulierClient:
+class ImpotParticulierClient(BaseClient):
     """A client of API Impôt particulier for one OAuth2 client (client credentials grant).
 
     The access token is fetched on first use, shared by the threads using this client, renewed
@@ -69,23 +69,10 @@ class ImpotParticulierClient:
         self._client_secret = client_secret
         self.scope = scope
         self.id_teleservice = id_teleservice
-        self._transport = Transport(
-            api=self.api,
-            base_url=base_url,
-            timeout=timeout or Timeout(),
-            session=session,
-            retries=retries,
-        )
+        self._open_transport(base_url, timeout=timeout, session=session, retries=retries)
         self._lock = threading.Lock()
         self._access_token: str | None = None
         self._renew_at = 0.0
-
-    @property
-    def base_url(self) -> str:
-        return self._transport.base_url
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
 
     def situation_ir(self, numero_fiscal: str, annee_revenus: int) -> SituationIR:
         """``GET /spi/{spi}/situations/ir/assiettes/annrev/{annrev}`` (scope RessourceIR)."""
@@ -108,16 +95,10 @@ class ImpotParticulierClient:
         """``GET /situations/ir/assiettes/annrev/{annrev}`` with the citizen's FranceConnect token
         in ``X-FranceConnect-OAuth`` (our OAuth2 token still goes in ``Authorization``)."""
         endpoint = "situation_ir_france_connect"
-        if not isinstance(access_token, str) or not access_token.strip():
-            raise FranceConnectTokenRejected(
-                endpoint=endpoint,
-                api=self.api,
-                title="Jeton FranceConnect absent.",
-                parameter="access_token",
-            )
+        access_token = self._france_connect_token(access_token, endpoint)
         annee = clean_annee_revenus(annee_revenus, endpoint=endpoint)
         path = f"/situations/ir/assiettes/annrev/{annee}"
-        extra = {"X-FranceConnect-OAuth": access_token.strip()}
+        extra = {"X-FranceConnect-OAuth": access_token}
         return self._situation(endpoint, path, annee, SITUATION_IR_MEDIA, extra)
 
     def _situation(
@@ -196,10 +177,4 @@ def _parse_token(reply: Reply) -> tuple[str, float]:
 
 
 def _parse_situation(endpoint: str, annee: int, reply: Reply) -> SituationIR:
-    provenance = Provenance(
-        endpoint=endpoint,
-        fetched_at=reply.fetched_at,
-        request_id=reply.request_id,
-        cached=reply.cached,
-    )
-    return parsing.situation_ir(reply.data, annee, provenance)
+    return parsing.situation_ir(reply.data, annee, reply.provenance(endpoint))

@@ -7,6 +7,7 @@ blocks are not errors: the token's scopes mask them (REFERENCE.md §2.1).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .types import (
@@ -139,17 +140,7 @@ def quotient_familial_v3(body: Any, provenance: Provenance) -> QuotientFamilialR
             annee_calcul=_int(qf_block, "annee_calcul"),
             mois_calcul=_month(_int(qf_block, "mois_calcul"), "mois_calcul"),
         )
-    adresse_block = _obj(data, "adresse")
-    adresse = None
-    if adresse_block is not None:
-        adresse = Adresse(*(_str(adresse_block, key) for key in _ADRESSE_V3))
-    return QuotientFamilialResult(
-        quotient_familial=qf,
-        allocataires=_people(_list(data, "allocataires"), _personne_v3),
-        enfants=_people(_list(data, "enfants"), _personne_v3),
-        adresse=adresse,
-        provenance=provenance,
-    )
+    return _family_result(data, qf, _personne_v3, _ADRESSE_V3, provenance)
 
 
 # -- API Particulier v2 (deprecated composition-familiale-v2) -------------------------------------
@@ -208,14 +199,25 @@ def quotient_familial_v2(body: Any, provenance: Provenance) -> QuotientFamilialR
             annee_calcul=_int(body, "annee_calcul", required=False),
             mois_calcul=_month(_int(body, "mois_calcul", required=False), "mois_calcul"),
         )
-    adresse_block = _obj(body, "adresse")
+    return _family_result(body, qf, _personne_v2, _ADRESSE_V2, provenance)
+
+
+def _family_result(
+    container: dict[str, Any],
+    qf: QuotientFamilial | None,
+    personne: Callable[[dict[str, Any]], Personne],
+    adresse_keys: tuple[str, ...],
+    provenance: Provenance,
+) -> QuotientFamilialResult:
+    """The family and address blocks, read alike in v3 and v2 but for the keys' spelling."""
+    adresse_block = _obj(container, "adresse")
     adresse = None
     if adresse_block is not None:
-        adresse = Adresse(*(_str(adresse_block, key) for key in _ADRESSE_V2))
+        adresse = Adresse(*(_str(adresse_block, key) for key in adresse_keys))
     return QuotientFamilialResult(
         quotient_familial=qf,
-        allocataires=_people(_list(body, "allocataires"), _personne_v2),
-        enfants=_people(_list(body, "enfants"), _personne_v2),
+        allocataires=_people(_list(container, "allocataires"), personne),
+        enfants=_people(_list(container, "enfants"), personne),
         adresse=adresse,
         provenance=provenance,
     )

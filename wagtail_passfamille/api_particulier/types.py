@@ -182,6 +182,16 @@ class QuotientFamilial(_Masked):
     _shown = ("fournisseur",)
 
 
+def _identity_dict(person: Personne | Declarant) -> dict[str, Any]:
+    """The civil-status fields a CAF person and a DGFiP declarant share, dates as ISO text."""
+    return {
+        "nom_naissance": person.nom_naissance,
+        "nom_usage": person.nom_usage,
+        "prenoms": person.prenoms,
+        "date_naissance": person.date_naissance.isoformat() if person.date_naissance else None,
+    }
+
+
 @dataclass(frozen=True, repr=False)
 class Personne(_Masked):
     """An allocataire or a child; ``prenoms`` is one space-separated string, as the API gives it."""
@@ -193,13 +203,7 @@ class Personne(_Masked):
     sexe: str | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "nom_naissance": self.nom_naissance,
-            "nom_usage": self.nom_usage,
-            "prenoms": self.prenoms,
-            "date_naissance": self.date_naissance.isoformat() if self.date_naissance else None,
-            "sexe": self.sexe,
-        }
+        return {**_identity_dict(self), "sexe": self.sexe}
 
 
 @dataclass(frozen=True, repr=False)
@@ -289,12 +293,7 @@ class Declarant(_Masked):
     date_naissance: PartialDate | None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "nom_naissance": self.nom_naissance,
-            "nom_usage": self.nom_usage,
-            "prenoms": self.prenoms,
-            "date_naissance": self.date_naissance.isoformat() if self.date_naissance else None,
-        }
+        return _identity_dict(self)
 
 
 @dataclass(frozen=True, repr=False)
