@@ -149,25 +149,16 @@ def _commune_of(postcode: str | None, town: str | None) -> str | None:
 
 def caf_fields(result, ticked) -> dict:
     """Only the ticked data are kept (minimisation); a block the token masks stays None."""
-    fields: dict[str, Any] = {}
-    if "quotient_familial" in ticked:
-        qf = result.quotient_familial
-        fields["quotient_familial"] = None if qf is None else asdict(qf)
-    if "allocataires" in ticked:
-        people = result.allocataires
-        fields["allocataires"] = None if people is None else [p.to_dict() for p in people]
-    if "enfants" in ticked:
-        children = result.enfants
-        fields["enfants"] = None if children is None else [p.to_dict() for p in children]
-    if "adresse" in ticked:
-        address = result.adresse
-        if address is None:
-            fields["adresse"] = None
-        else:
-            data = address.to_dict()
-            parsed = parse_code_postal_ville(data.get("code_postal_ville") or "")
-            data["commune"] = _commune_of(*parsed) if parsed else None
-            fields["adresse"] = data
+    answer = result.to_dict()
+    fields: dict[str, Any] = {
+        key: answer[key]
+        for key in ("quotient_familial", "allocataires", "enfants", "adresse")
+        if key in ticked
+    }
+    address = fields.get("adresse")
+    if address is not None:
+        parsed = parse_code_postal_ville(address.get("code_postal_ville") or "")
+        address["commune"] = _commune_of(*parsed) if parsed else None
     return fields
 
 
