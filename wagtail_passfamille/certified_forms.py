@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import geo
 from .api_particulier import InvalidParameters, identite_query
+from .fields import LabelledPartsWidget
 from .services import LookupRequest
 from .services.lookups import identite_from
 
@@ -29,7 +30,7 @@ NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ' \-’]+$")
 SPACES = re.compile(r"[ \u00a0\u202f\t\r\n]")
 
 
-class PartialDateWidget(forms.MultiWidget):
+class PartialDateWidget(LabelledPartsWidget):
     template_name = "wagtail_passfamille/widgets/partial_date.html"
     part_labels = (_("Jour"), _("Mois"), _("Année"))
 
@@ -46,12 +47,6 @@ class PartialDateWidget(forms.MultiWidget):
         if isinstance(value, dict):
             return [value.get("jour") or "", value.get("mois") or "", value.get("annee") or ""]
         return ["", "", ""]
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        for subwidget, label in zip(context["widget"]["subwidgets"], self.part_labels):
-            subwidget["part_label"] = label
-        return context
 
 
 class PartialDateField(forms.MultiValueField):

@@ -40,7 +40,20 @@ class FrenchPhoneField(forms.CharField):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class AddressWidget(forms.MultiWidget):
+class LabelledPartsWidget(forms.MultiWidget):
+    """Several inputs, each with its own visible label from ``part_labels`` (RGAA 11.1): the
+    template renders ``part_label`` beside every subwidget."""
+
+    part_labels: tuple = ()
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(context["widget"]["subwidgets"], self.part_labels):
+            subwidget["part_label"] = label
+        return context
+
+
+class AddressWidget(LabelledPartsWidget):
     template_name = "wagtail_passfamille/widgets/address.html"
     part_labels = (
         _("Numéro et voie"),
@@ -64,12 +77,6 @@ class AddressWidget(forms.MultiWidget):
         if isinstance(value, dict):
             return [value.get(k, "") for k in ("voie", "complement", "code_postal", "commune")]
         return ["", "", "", ""]
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        for subwidget, label in zip(context["widget"]["subwidgets"], self.part_labels):
-            subwidget["part_label"] = label
-        return context
 
 
 class AddressField(forms.MultiValueField):
