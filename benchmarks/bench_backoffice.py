@@ -66,14 +66,14 @@ def seed(rows: int):
     from django.contrib.auth.models import Group, Permission, User
     from django.core.management import call_command
 
-    from wagtail_passfamille.crypto import blind_index
+    from wagtail_passfamille.citizen.submitting import form_snapshot
     from wagtail_passfamille.models import (
         DemarcheGroupPermission,
         DemarchePage,
         PortailFamillePage,
         Submission,
     )
-    from wagtail_passfamille.submitting import form_snapshot
+    from wagtail_passfamille.security.crypto import blind_index
 
     call_command("seed_demo", "--no-admin", verbosity=0)
     portal = PortailFamillePage.objects.get()

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from wagtail_passfamille.certified_forms import PartialDateWidget
-from wagtail_passfamille.fields import AddressWidget
+from wagtail_passfamille.citizen.certified_forms import PartialDateWidget
+from wagtail_passfamille.citizen.fields import AddressWidget
 
 
 @pytest.mark.parametrize(

@@ -27,20 +27,20 @@ from formtools.wizard.storage.session import SessionStorage
 from PIL import Image
 
 from tests.upload_urls import PLAIN_PATH, STEP_PATH, UploadForm
-from wagtail_passfamille import checks_uploads
-from wagtail_passfamille.middleware import (
-    LimitedUploadHandler,
-    UploadLimitMiddleware,
-    replace_rejected_files,
-    request_body_limit,
-)
-from wagtail_passfamille.uploads import (
+from wagtail_passfamille import checks as checks_uploads
+from wagtail_passfamille.citizen.uploads import (
     CitizenFileField,
     private_storage,
     sanitize_display_name,
     store_submission_file,
     validate_upload,
     wizard_file_storage,
+)
+from wagtail_passfamille.security.upload_limits import (
+    LimitedUploadHandler,
+    UploadLimitMiddleware,
+    replace_rejected_files,
+    request_body_limit,
 )
 
 KIB = 1024
@@ -612,14 +612,14 @@ def aged_files(private_dir):
 
 
 def test_only_old_files_of_unfinished_wizards_are_deleted(aged_files):
-    from wagtail_passfamille.uploads import delete_stale_wizard_files
+    from wagtail_passfamille.citizen.uploads import delete_stale_wizard_files
 
     assert delete_stale_wizard_files(2 * 3600) == 2
     assert tree(aged_files) == ["autre/old.pdf", "submissions/old.pdf", "wizard/new.pdf"]
 
 
 def test_no_wizard_folder_means_nothing_to_delete(private_dir):
-    from wagtail_passfamille.uploads import delete_stale_wizard_files
+    from wagtail_passfamille.citizen.uploads import delete_stale_wizard_files
 
     assert delete_stale_wizard_files(0) == 0
 
@@ -640,7 +640,7 @@ def test_the_cleanup_command_counts_without_names_and_dry_run_deletes_nothing(ag
 
 # --- System check -------------------------------------------------------------------------
 
-OURS = "wagtail_passfamille.middleware.UploadLimitMiddleware"
+OURS = "wagtail_passfamille.security.upload_limits.UploadLimitMiddleware"
 CSRF = "django.middleware.csrf.CsrfViewMiddleware"
 
 

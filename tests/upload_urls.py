@@ -12,8 +12,8 @@ from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.urls import path, re_path
 
-from wagtail_passfamille.middleware import LimitedUploadHandler
-from wagtail_passfamille.uploads import CitizenFileField
+from wagtail_passfamille.citizen.uploads import CitizenFileField
+from wagtail_passfamille.security.upload_limits import LimitedUploadHandler
 
 INSTANCE = "3f2a9c04b1d84e6f8a7b5c3d2e1f0a9b"
 STEP_PATH = f"/demarches/cantine/{INSTANCE}/etape-1/"

@@ -16,14 +16,23 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import DeleteView, IndexView, InspectView, WMABaseView
 
-from .backoffice import audit, display
-from .backoffice.filters import SEARCH_VAR, SubmissionFilterForm, search, search_kind
-from .backoffice.permissions import can_instruct, get_submission_or_404, submissions_for
-from .backoffice.tasks import completion_url
-from .backoffice.workflow import completable_fields
-from .conf import get_setting as setting
-from .models import AuditRecord, Submission, SubmissionFile
-from .models.submissions import Status, Verification
+from wagtail_passfamille.backoffice import audit, display
+from wagtail_passfamille.backoffice.filters import (
+    SEARCH_VAR,
+    SubmissionFilterForm,
+    search,
+    search_kind,
+)
+from wagtail_passfamille.backoffice.permissions import (
+    can_instruct,
+    get_submission_or_404,
+    submissions_for,
+)
+from wagtail_passfamille.backoffice.tasks import completion_url
+from wagtail_passfamille.backoffice.workflow import completable_fields
+from wagtail_passfamille.conf import get_setting as setting
+from wagtail_passfamille.models import AuditRecord, Submission, SubmissionFile
+from wagtail_passfamille.models.submissions import Status, Verification
 
 STATUS_LABELS = dict(Status.choices)
 VERIFICATION_LABELS = dict(Verification.choices)
@@ -132,7 +141,7 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from .backoffice.views import StatusForm
+        from wagtail_passfamille.backoffice.views import StatusForm
 
         submission = self.instance
         files = list(SubmissionFile.objects.filter(submission=submission).order_by("pk"))
@@ -177,7 +186,7 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
 
 class SubmissionDeleteView(SubmissionLookupMixin, DeleteView):
     def delete_instance(self):
-        from .backoffice.person import erase
+        from wagtail_passfamille.backoffice.person import erase
 
         items, files = erase([self.instance])
         audit.record(

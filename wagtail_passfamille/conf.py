@@ -85,3 +85,14 @@ def get_setting(name: str) -> Any:
     if name not in DEFAULTS:
         raise KeyError(f"Unknown wagtail-passfamille setting {name!r}")
     return getattr(settings, PREFIX + name, DEFAULTS[name])
+
+
+def themed(name: str) -> list[str]:
+    """Candidate template names for ``name`` (relative to ``wagtail_passfamille/``).
+
+    The DSFR theme overrides what it needs under ``wagtail_passfamille/dsfr/``; a template it
+    does not override falls back to the neutral one of the same name.
+    """
+    if get_setting("THEME") == "dsfr":
+        return [f"wagtail_passfamille/dsfr/{name}", f"wagtail_passfamille/{name}"]
+    return [f"wagtail_passfamille/{name}"]

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
-from .conf import get_setting
+from wagtail_passfamille.conf import get_setting
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def send_acknowledgement(submission_id: int, attempt: int = 1) -> str:
     SMTP failures never reach the citizen: the task re-enqueues itself with a growing delay
     (django-tasks has no retries of its own), and gives up after a few attempts.
     """
-    from .models import PassFamilleSettings, Submission
+    from wagtail_passfamille.models import PassFamilleSettings, Submission
 
     submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
     if submission is None or not submission.contact_email:
@@ -76,7 +76,7 @@ def send_config_alert(page_id: int, source: str, reason: str) -> str:
     """Tell the technical contact that certified data cannot be fetched (no personal data)."""
     from django.core.mail import send_mail
 
-    from .models import DemarchePage, PassFamilleSettings
+    from wagtail_passfamille.models import DemarchePage, PassFamilleSettings
 
     page = DemarchePage.objects.filter(pk=page_id).first()
     site = page.get_site() if page else None
@@ -104,7 +104,7 @@ def send_config_alert(page_id: int, source: str, reason: str) -> str:
 def verify_pending(submission_id: int, attempt: int = 1) -> str:
     """Deferred verification: retry the lookups an outage postponed, until they resolve or the
     deadline sends the submission to an agent's manual review."""
-    from .certified import resolve_pending
+    from wagtail_passfamille.citizen.certified import resolve_pending
 
     return resolve_pending(submission_id, attempt)
 

@@ -5,8 +5,8 @@ path("passfamille/", include("wagtail_passfamille.urls")),
 
 from django.urls import path
 
-from . import public_views
-from .completion import urlpatterns as completion_urlpatterns
+from wagtail_passfamille.citizen import public_views
+from wagtail_passfamille.citizen.completion import urlpatterns as completion_urlpatterns
 
 app_name = "wagtail_passfamille"
 

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
-from . import admin
-from .backoffice import urls
-from .backoffice.panels import (
+from wagtail_passfamille import admin
+from wagtail_passfamille.backoffice import urls
+from wagtail_passfamille.backoffice.panels import (
     DemarchePermissionForm,
     InstructorMenuItem,
     SuperuserMenuItem,

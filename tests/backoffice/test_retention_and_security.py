@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from wagtail_passfamille.admin_session import SESSION_KEY
 from wagtail_passfamille.backoffice.retention import months_before
 from wagtail_passfamille.models import AuditRecord, StatusChange, Submission, SubmissionFile
+from wagtail_passfamille.security.admin_session import SESSION_KEY
 
 from .conftest import submit
 from .test_permissions import ADMIN, MINIMAL_PDF

@@ -210,7 +210,7 @@ def test_expired_and_forged_links_get_a_clear_french_page(
     # A new « à compléter » supersedes the first link.
     settings.WAGTAIL_PASSFAMILLE_COMPLETION_LINK_MAX_AGE = 3600
     completion = CompletionRequest.objects.get()
-    assert signing.TimestampSigner(salt="wagtail_passfamille.completion").unsign(
+    assert signing.TimestampSigner(salt="wagtail_passfamille.citizen.completion").unsign(
         url.split("/")[-2]
     ) == str(completion.pk)
 

@@ -202,9 +202,9 @@ def test_deferred_verification_ends_in_manual_review_after_the_deadline(cantine,
 def test_a_token_error_defers_for_the_citizen_and_alerts_the_town(cantine, sandbox, settings):
     from django.core import mail
 
-    from wagtail_passfamille.alerts import current_alerts
     from wagtail_passfamille.sandbox import EXPIRED_TOKEN
     from wagtail_passfamille.services import forget_clients
+    from wagtail_passfamille.services.alerts import current_alerts
     from wagtail_passfamille.tasks import send_config_alert
 
     settings.WAGTAIL_PASSFAMILLE_CREDENTIALS["demo"]["API_PARTICULIER"]["TOKEN"] = EXPIRED_TOKEN

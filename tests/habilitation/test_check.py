@@ -7,7 +7,12 @@ import time
 import pytest
 from django.core.management import CommandError, call_command
 
-from wagtail_passfamille.habilitation import ERROR, check_profiles, introspect, scope_warnings
+from wagtail_passfamille.editor.habilitation import (
+    ERROR,
+    check_profiles,
+    introspect,
+    scope_warnings,
+)
 from wagtail_passfamille.models import DemarchePage, PassFamilleSettings
 from wagtail_passfamille.sandbox import EXPIRED_TOKEN, QF_ONLY_TOKEN, make_token
 

@@ -3,7 +3,7 @@
 import pytest
 from wagtail.models import Site
 
-from wagtail_passfamille.habilitation import fiche
+from wagtail_passfamille.editor.habilitation import fiche
 from wagtail_passfamille.models import AuditRecord, DemarchePage, PortailFamillePage
 
 from .conftest import make_user
@@ -135,7 +135,7 @@ def test_buttons_in_the_page_header_and_the_listing(superuser_client, cantine, p
 
 
 def test_no_button_for_a_user_who_cannot_edit(cantine):
-    from wagtail_passfamille.habilitation_hooks import fiche_button
+    from wagtail_passfamille.editor.habilitation_views import fiche_button
 
     agent = make_user("agent", instructs=cantine)
     assert list(fiche_button(cantine, agent, priority=1)) == []

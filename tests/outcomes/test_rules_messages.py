@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
+from wagtail_passfamille.blocks.rules_messages import _templates, problem_message
 from wagtail_passfamille.rules.problems import _MESSAGES, Problem
-from wagtail_passfamille.rules_messages import _templates, problem_message
 
 PARAMS = {
     "variable": "caf.quotient_familial",

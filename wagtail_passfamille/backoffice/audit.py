@@ -7,7 +7,7 @@ search term.
 
 from __future__ import annotations
 
-from ..net import client_ip
+from wagtail_passfamille.security.client_ip import client_ip
 
 
 def _ip(request):
@@ -30,7 +30,7 @@ def record(
     username=None,
 ):
     """Create one :class:`AuditRecord`. ``submissions`` are instances (or ``(pk, reference)``)."""
-    from ..models import AuditRecord
+    from wagtail_passfamille.models import AuditRecord
 
     ids = list(submission_ids or [])
     refs = list(references or [])

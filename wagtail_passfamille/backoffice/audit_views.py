@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..models import AuditRecord
-from .exports import csv_stream, formula_safe
-from .permissions import require_superuser
+from wagtail_passfamille.backoffice.exports import csv_stream, formula_safe
+from wagtail_passfamille.backoffice.permissions import require_superuser
+from wagtail_passfamille.models import AuditRecord
 
 PER_PAGE = 50
 

@@ -13,8 +13,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from ..models.submissions import Verification
-from ..recap import display_value
+from wagtail_passfamille.citizen.recap import display_value
+from wagtail_passfamille.models.submissions import Verification
 
 SOURCE_LABELS = {"caf": "CAF", "msa": "MSA", "cnaf": "CAF", "dgfip": "DGFiP"}
 
@@ -236,7 +236,7 @@ def outcome_context(outcome):
     """Summary lines and each grid as it was when computed (its snapshot in the outcome)."""
     if not isinstance(outcome, dict) or not outcome:
         return None
-    from ..rules.outcome import Outcome
+    from wagtail_passfamille.rules.outcome import Outcome
 
     context = {"raw": None, "lines": [], "grids": [], "gates": []}
     try:
@@ -278,7 +278,7 @@ def outcome_context(outcome):
 
 
 def file_size(size) -> str:
-    from ..uploads import format_size
+    from wagtail_passfamille.citizen.uploads import format_size
 
     try:
         return str(format_size(int(size)))

@@ -17,9 +17,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..blocks.schema import all_inputs
-from ..models.submissions import Decision, Status, Verification
-from .display import SOURCE_LABELS, answer_text, humanize_key
+from wagtail_passfamille.backoffice.display import SOURCE_LABELS, answer_text, humanize_key
+from wagtail_passfamille.blocks.schema import all_inputs
+from wagtail_passfamille.models.submissions import Decision, Status, Verification
 
 CHUNK_SIZE = 500
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -128,7 +128,7 @@ def _answer_cell(submission, name):
 def _outcome_cell(submission, name):
     outcome = submission.outcome if isinstance(submission.outcome, dict) else {}
     if name == "summary":
-        from ..rules.outcome import Outcome
+        from wagtail_passfamille.rules.outcome import Outcome
 
         try:
             return " ; ".join(Outcome.from_dict(outcome).summary_lines())

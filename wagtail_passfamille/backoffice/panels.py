@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from ..models.submissions import Status
-from .permissions import can_instruct
+from wagtail_passfamille.backoffice.permissions import can_instruct
+from wagtail_passfamille.models.submissions import Status
 
 
 class DemarcheChoices(forms.ModelMultipleChoiceField):
@@ -39,7 +39,7 @@ class DemarchePermissionForm(forms.Form):
     )
 
     def __init__(self, data=None, files=None, instance=None, prefix=None, **kwargs):
-        from ..models import DemarchePage
+        from wagtail_passfamille.models import DemarchePage
 
         self.instance = instance
         initial = {}
@@ -61,7 +61,7 @@ class DemarchePermissionForm(forms.Form):
         )
 
     def save(self):
-        from ..models import DemarcheGroupPermission
+        from wagtail_passfamille.models import DemarcheGroupPermission
 
         wanted = {page.pk for page in self.cleaned_data["demarches"]}
         existing = set(
@@ -88,11 +88,11 @@ class SubmissionsSummaryPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context):
-        from .views import counts_by_demarche
+        from wagtail_passfamille.backoffice.views import counts_by_demarche
 
         rows = counts_by_demarche(self.request.user)
         statuses = list(Status.choices)
-        from .urls import index_url
+        from wagtail_passfamille.backoffice.urls import index_url
 
         return {
             "statuses": statuses,

@@ -25,7 +25,7 @@ def permitted_page_ids(user) -> frozenset[int] | None:
         return None
     cached = getattr(user, CACHE_ATTRIBUTE, None)
     if cached is None:
-        from ..models import DemarcheGroupPermission
+        from wagtail_passfamille.models import DemarcheGroupPermission
 
         cached = frozenset(
             DemarcheGroupPermission.objects.filter(group__user=user).values_list(
@@ -46,7 +46,7 @@ def can_instruct(user, page_id: int | None = None) -> bool:
 
 def demarches_for(user):
     """The démarches ``user`` may instruct, by title."""
-    from ..models import DemarchePage
+    from wagtail_passfamille.models import DemarchePage
 
     queryset = DemarchePage.objects.order_by("title")
     ids = permitted_page_ids(user)
@@ -55,7 +55,7 @@ def demarches_for(user):
 
 def submissions_for(user):
     """Every submission ``user`` may see (none for anonymous or unauthorised users)."""
-    from ..models import Submission
+    from wagtail_passfamille.models import Submission
 
     ids = permitted_page_ids(user)
     queryset = Submission.objects.all()
@@ -75,7 +75,7 @@ def get_submission_or_404(user, pk, queryset=None):
 
 
 def get_file_or_404(user, pk):
-    from ..models import SubmissionFile
+    from wagtail_passfamille.models import SubmissionFile
 
     try:
         return SubmissionFile.objects.select_related("submission").get(

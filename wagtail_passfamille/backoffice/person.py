@@ -9,9 +9,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from ..crypto import blind_index
-from .filters import search_kind
-from .permissions import submissions_for
+from wagtail_passfamille.backoffice.filters import search_kind
+from wagtail_passfamille.backoffice.permissions import submissions_for
+from wagtail_passfamille.security.crypto import blind_index
 
 
 def find_submissions(user, reference: str = "", name: str = ""):
@@ -74,8 +74,8 @@ def access_export(submissions) -> dict:
 
 def erase(submissions) -> tuple[list[tuple[int, str]], int]:
     """Delete the submissions and their files; returns ([(id, reference)], files deleted)."""
-    from ..models import SubmissionFile
-    from ..uploads import private_storage
+    from wagtail_passfamille.citizen.uploads import private_storage
+    from wagtail_passfamille.models import SubmissionFile
 
     items = [(s.pk, s.reference) for s in submissions]
     ids = [pk for pk, _ref in items]
@@ -83,7 +83,7 @@ def erase(submissions) -> tuple[list[tuple[int, str]], int]:
         SubmissionFile.objects.filter(submission_id__in=ids).values_list("storage_name", flat=True)
     )
     with transaction.atomic():
-        from ..models import Submission
+        from wagtail_passfamille.models import Submission
 
         Submission.objects.filter(pk__in=ids).delete()
 

@@ -25,9 +25,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from ..conf import get_setting
-from ..conf import get_setting as setting
-from .workflow import FINAL
+from wagtail_passfamille.backoffice.workflow import FINAL
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.conf import get_setting as setting
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -70,7 +70,7 @@ class PurgeReport:
 
 def expired_submissions(now=None):
     """(queryset of expired decided submissions, count of expired open ones), all démarches."""
-    from ..models import DemarchePage, Submission
+    from wagtail_passfamille.models import DemarchePage, Submission
 
     now = now or timezone.now()
     expired = Submission.objects.none()
@@ -84,8 +84,8 @@ def expired_submissions(now=None):
 
 
 def purge_submissions(report: PurgeReport, *, dry_run: bool) -> None:
-    from ..models import Submission, SubmissionFile
-    from ..uploads import private_storage
+    from wagtail_passfamille.citizen.uploads import private_storage
+    from wagtail_passfamille.models import Submission, SubmissionFile
 
     expired, report.kept_open = expired_submissions()
     while True:
@@ -112,7 +112,7 @@ def purge_submissions(report: PurgeReport, *, dry_run: bool) -> None:
 
 
 def drop_certified(report: PurgeReport, *, dry_run: bool) -> None:
-    from ..models import DemarchePage, Submission
+    from wagtail_passfamille.models import DemarchePage, Submission
 
     pages = list(
         DemarchePage.objects.filter(drop_certified_after_decision=True).values_list("pk", flat=True)
@@ -140,8 +140,8 @@ def _walk(storage, directory):
 
 
 def purge_orphan_files(report: PurgeReport, *, dry_run: bool) -> None:
-    from ..models import SubmissionFile
-    from ..uploads import SUBMISSION_PREFIX, private_storage
+    from wagtail_passfamille.citizen.uploads import SUBMISSION_PREFIX, private_storage
+    from wagtail_passfamille.models import SubmissionFile
 
     storage = private_storage()
     cutoff = time.time() - setting("ORPHAN_FILE_GRACE")
@@ -159,7 +159,7 @@ def purge_orphan_files(report: PurgeReport, *, dry_run: bool) -> None:
 
 
 def purge(*, dry_run: bool = False) -> PurgeReport:
-    from ..uploads import delete_stale_wizard_files
+    from wagtail_passfamille.citizen.uploads import delete_stale_wizard_files
 
     report = PurgeReport()
     purge_submissions(report, dry_run=dry_run)

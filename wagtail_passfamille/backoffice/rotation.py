@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Cast
 
-from ..conf import get_setting
-from ..crypto import EncryptedJSONField, _derived_key, fernet
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.security.crypto import EncryptedJSONField, _derived_key, fernet
 
 BATCH = 500
 

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from ..conf import get_setting
+from wagtail_passfamille.conf import get_setting
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def public_root_url(page) -> str:
 
 
 def completion_url(completion) -> str:
-    from .workflow import completion_token
+    from wagtail_passfamille.backoffice.workflow import completion_token
 
     page = completion.submission.page.specific
     path = reverse("wagtail_passfamille:completion", args=[completion_token(completion)])
@@ -78,8 +78,8 @@ def completion_url(completion) -> str:
 @task()
 def send_status_email(status_change_id: int, attempt: int = 1) -> str:
     """Tell the citizen their submission's new status, in the démarche's own words."""
-    from ..models import StatusChange
-    from ..models.submissions import Status
+    from wagtail_passfamille.models import StatusChange
+    from wagtail_passfamille.models.submissions import Status
 
     change = (
         StatusChange.objects.select_related("submission__page").filter(pk=status_change_id).first()
@@ -115,7 +115,7 @@ def send_status_email(status_change_id: int, attempt: int = 1) -> str:
 @task()
 def send_agents_notice(submission_id: int, kind: str = "new", attempt: int = 1) -> str:
     """Tell the démarche's named agents that a submission arrived (or was completed)."""
-    from ..models import Submission
+    from wagtail_passfamille.models import Submission
 
     submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
     if submission is None:
@@ -127,7 +127,7 @@ def send_agents_notice(submission_id: int, kind: str = "new", attempt: int = 1) 
     )
     if not recipients:
         return "skipped"
-    from .urls import inspect_url
+    from wagtail_passfamille.backoffice.urls import inspect_url
 
     base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
     admin_url = base + inspect_url(submission.pk)

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from ..models import AuditRecord
-from . import audit
+from wagtail_passfamille.backoffice import audit
+from wagtail_passfamille.models import AuditRecord
 
 
 class TokenForm(forms.Form):

@@ -21,7 +21,7 @@ def inspect_url(pk) -> str:
 
 
 def urlpatterns():
-    from . import audit_views, views
+    from wagtail_passfamille.backoffice import audit_views, views
 
     return [
         path(
@@ -51,7 +51,7 @@ def two_factor_urlpatterns():
 
     if not apps.is_installed("django_otp.plugins.otp_totp"):
         return []
-    from . import two_factor
+    from wagtail_passfamille.backoffice import two_factor
 
     return [
         path("passfamille/2fa/", two_factor.verify_view, name="wagtail_passfamille_2fa_verify"),

@@ -20,19 +20,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from ..models import AuditRecord
-from ..models.submissions import Status
-from . import audit, exports, person
-from .filters import filter_params, filtered_submissions
-from .permissions import (
+from wagtail_passfamille.backoffice import audit, exports, person
+from wagtail_passfamille.backoffice.filters import filter_params, filtered_submissions
+from wagtail_passfamille.backoffice.permissions import (
     demarches_for,
     get_file_or_404,
     get_submission_or_404,
     require_instructor,
     submissions_for,
 )
-from .urls import index_url, inspect_url
-from .workflow import TransitionError, allowed_transitions, change_status, completable_fields
+from wagtail_passfamille.backoffice.urls import index_url, inspect_url
+from wagtail_passfamille.backoffice.workflow import (
+    TransitionError,
+    allowed_transitions,
+    change_status,
+    completable_fields,
+)
+from wagtail_passfamille.models import AuditRecord
+from wagtail_passfamille.models.submissions import Status
 
 Action = AuditRecord.Action
 
@@ -127,7 +132,7 @@ def status_view(request, pk):
 
 
 def download_view(request, pk):
-    from ..uploads import private_storage
+    from wagtail_passfamille.citizen.uploads import private_storage
 
     stored = get_file_or_404(request.user, pk)
     try:

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..conf import get_setting as setting
-from ..models.submissions import Status
+from wagtail_passfamille.conf import get_setting as setting
+from wagtail_passfamille.models.submissions import Status
 
 FINAL = frozenset({Status.ACCEPTEE, Status.REFUSEE, Status.SANS_SUITE})
 
@@ -52,7 +52,7 @@ COMPLETABLE_TYPES = frozenset(
     }
 )
 
-COMPLETION_SALT = "wagtail_passfamille.completion"
+COMPLETION_SALT = "wagtail_passfamille.citizen.completion"
 
 
 class TransitionError(Exception):
@@ -101,7 +101,7 @@ def change_status(
     transitions from the same status. E-mails are queued after commit: an SMTP failure never
     undoes a transition.
     """
-    from ..models import CompletionRequest, StatusChange, Submission
+    from wagtail_passfamille.models import CompletionRequest, StatusChange, Submission
 
     with transaction.atomic():
         locked = Submission.objects.select_for_update().select_related("page").get(pk=submission.pk)
@@ -140,7 +140,7 @@ def change_status(
         # « À compléter » is always e-mailed: the link is how the citizen completes.
         opted_in = getattr(page, "status_email_statuses", None) or []
         if to_status == Status.A_COMPLETER or to_status in opted_in:
-            from .tasks import enqueue_status_email
+            from wagtail_passfamille.backoffice.tasks import enqueue_status_email
 
             transaction.on_commit(partial(enqueue_status_email, change.pk), robust=True)
     submission.status = to_status

@@ -1,6 +1,11 @@
-from .conditions import ConditionBlock, ConditionRuleBlock
-from .fields import FIELD_BLOCKS, BaseFieldBlock, GroupFieldBlock, InformationBlock
-from .steps import StepBlock, StepsBlock
+from wagtail_passfamille.blocks.conditions import ConditionBlock, ConditionRuleBlock
+from wagtail_passfamille.blocks.fields import (
+    FIELD_BLOCKS,
+    BaseFieldBlock,
+    GroupFieldBlock,
+    InformationBlock,
+)
+from wagtail_passfamille.blocks.steps import StepBlock, StepsBlock
 
 __all__ = [
     "FIELD_BLOCKS",

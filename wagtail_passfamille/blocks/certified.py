@@ -6,8 +6,8 @@ Each block sits among a step's fields. At most one of each per démarche.
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from .conditions import ConditionBlock
-from .values import CertifiedValue
+from wagtail_passfamille.blocks.conditions import ConditionBlock
+from wagtail_passfamille.blocks.values import CertifiedValue
 
 CAF_DATA_CHOICES = [
     ("quotient_familial", _("Quotient familial")),

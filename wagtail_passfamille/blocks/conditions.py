@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from .values import ConditionValue
+from wagtail_passfamille.blocks.values import ConditionValue
 
 OPERATOR_CHOICES = [
     ("equals", _("est égal à")),

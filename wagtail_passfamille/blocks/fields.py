@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 
-from ..text import machine_name
-from .conditions import ConditionBlock
-from .values import FieldValue, GroupValue
+from wagtail_passfamille.blocks.conditions import ConditionBlock
+from wagtail_passfamille.blocks.values import FieldValue, GroupValue
+from wagtail_passfamille.rules.text import machine_name
 
 machine_name_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,49}$",
@@ -237,7 +237,7 @@ class GroupFieldBlock(BaseFieldBlock):
 
 # Defaults below are content the editor owns (French, the démarche's language), not UI text.
 def _certified_blocks():
-    from .certified import QuotientFamilialBlock, SituationFiscaleBlock
+    from wagtail_passfamille.blocks.certified import QuotientFamilialBlock, SituationFiscaleBlock
 
     return [
         (

@@ -10,11 +10,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from ..rules import Bracket, ChildReductions, EffortRate, Gate, Grid, validate_grid
-from ..rules.problems import Severity
-from ..text import machine_name
-from .conditions import ConditionBlock
-from .fields import machine_name_validator
+from wagtail_passfamille.blocks.conditions import ConditionBlock
+from wagtail_passfamille.blocks.fields import machine_name_validator
+from wagtail_passfamille.rules import (
+    Bracket,
+    ChildReductions,
+    EffortRate,
+    Gate,
+    Grid,
+    validate_grid,
+)
+from wagtail_passfamille.rules.problems import Severity
+from wagtail_passfamille.rules.text import machine_name
 
 VARIABLE_HELP = _(
     "Une donnée numérique : « caf.quotient_familial », « dgfip.quotient_mensuel » (revenu "
@@ -264,7 +271,7 @@ class GridBlock(blocks.StructBlock):
 
 def grid_error(problems):
     """Attach each problem to the sub-block its path names (the first problem per place)."""
-    from ..rules_messages import problem_message
+    from wagtail_passfamille.blocks.rules_messages import problem_message
 
     errors: dict = {}
     non_block = []

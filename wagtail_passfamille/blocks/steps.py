@@ -6,12 +6,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from ..rules.conditions import answer_variable, validate_rule
-from ..rules.variables import RESERVED_PREFIXES
-from .conditions import ConditionBlock
-from .fields import FIELD_BLOCKS
-from .schema import CERTIFIED_BLOCKS, FIELD_KINDS, iter_group_inputs, iter_inputs
-from .values import StepValue
+from wagtail_passfamille.blocks.conditions import ConditionBlock
+from wagtail_passfamille.blocks.fields import FIELD_BLOCKS
+from wagtail_passfamille.blocks.schema import (
+    CERTIFIED_BLOCKS,
+    FIELD_KINDS,
+    iter_group_inputs,
+    iter_inputs,
+)
+from wagtail_passfamille.blocks.values import StepValue
+from wagtail_passfamille.rules.conditions import answer_variable, validate_rule
+from wagtail_passfamille.rules.variables import RESERVED_PREFIXES
 
 
 class StepFieldsBlock(blocks.StreamBlock):
@@ -192,7 +197,7 @@ class StepsBlock(blocks.StreamBlock):
         return value
 
     def _check_condition(self, errors, step_index, path, condition, available, later):
-        from ..rules_messages import problem_message
+        from wagtail_passfamille.blocks.rules_messages import problem_message
 
         rule = condition.as_rule() if condition else None
         if rule is None:

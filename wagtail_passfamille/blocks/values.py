@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from wagtail import blocks
 
-from ..rules.conditions import Condition, Group, GroupMode, Operator, Rule
-from ..text import machine_name
+from wagtail_passfamille.rules.conditions import Condition, Group, GroupMode, Operator, Rule
+from wagtail_passfamille.rules.text import machine_name
 
 
 def split_choices(value: str) -> tuple[str, ...]:

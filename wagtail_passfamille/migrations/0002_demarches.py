@@ -6,7 +6,7 @@ import django.db.models.deletion
 import django.utils.timezone
 import wagtail.contrib.routable_page.models
 import wagtail.fields
-import wagtail_passfamille.crypto
+import wagtail_passfamille.security.crypto
 from django.db import migrations, models
 
 
@@ -68,9 +68,9 @@ class Migration(migrations.Migration):
                 ('instance_key', models.CharField(editable=False, max_length=64, unique=True)),
                 ('submitted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='déposée le')),
                 ('status', models.CharField(choices=[('recue', 'Reçue'), ('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('sans_suite', 'Classée sans suite')], db_index=True, default='recue', max_length=20, verbose_name='statut')),
-                ('answers', wagtail_passfamille.crypto.EncryptedJSONField(default=dict, verbose_name='réponses')),
+                ('answers', wagtail_passfamille.security.crypto.EncryptedJSONField(default=dict, verbose_name='réponses')),
                 ('form_snapshot', models.JSONField(default=list, editable=False, encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('contact_email', wagtail_passfamille.crypto.EncryptedJSONField(blank=True, null=True, verbose_name='e-mail de contact')),
+                ('contact_email', wagtail_passfamille.security.crypto.EncryptedJSONField(blank=True, null=True, verbose_name='e-mail de contact')),
                 ('language', models.CharField(default='fr', editable=False, max_length=10)),
                 ('page', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.page', verbose_name='démarche')),
             ],
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('field_name', models.CharField(max_length=50)),
                 ('storage_name', models.CharField(max_length=255, unique=True)),
-                ('original_name', wagtail_passfamille.crypto.EncryptedJSONField(verbose_name="nom d'origine")),
+                ('original_name', wagtail_passfamille.security.crypto.EncryptedJSONField(verbose_name="nom d'origine")),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveBigIntegerField()),
                 ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='wagtail_passfamille.submission')),

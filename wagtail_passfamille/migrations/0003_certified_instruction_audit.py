@@ -5,8 +5,8 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import wagtail.fields
-import wagtail_passfamille.crypto
-import wagtail_passfamille.validators
+import wagtail_passfamille.security.crypto
+import wagtail_passfamille.models.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='demarchepage',
             name='status_email_statuses',
-            field=wagtail_passfamille.validators.ChoiceListField(blank=True, choices_list=[('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('sans_suite', 'Classée sans suite')], default=list, verbose_name='statuts annoncés au demandeur par e-mail'),
+            field=wagtail_passfamille.models.fields.ChoiceListField(blank=True, choices_list=[('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('sans_suite', 'Classée sans suite')], default=list, verbose_name='statuts annoncés au demandeur par e-mail'),
         ),
         migrations.AddField(
             model_name='demarchepage',
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='submission',
             name='certified',
-            field=wagtail_passfamille.crypto.EncryptedJSONField(default=dict, verbose_name='données certifiées'),
+            field=wagtail_passfamille.security.crypto.EncryptedJSONField(default=dict, verbose_name='données certifiées'),
         ),
         migrations.AddField(
             model_name='submission',
@@ -107,7 +107,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='submission',
             name='pending_lookups',
-            field=wagtail_passfamille.crypto.EncryptedJSONField(blank=True, editable=False, null=True),
+            field=wagtail_passfamille.security.crypto.EncryptedJSONField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='submission',
@@ -155,7 +155,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('from_status', models.CharField(blank=True, choices=[('recue', 'Reçue'), ('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('sans_suite', 'Classée sans suite')], max_length=20)),
                 ('to_status', models.CharField(choices=[('recue', 'Reçue'), ('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('sans_suite', 'Classée sans suite')], max_length=20)),
-                ('comment', wagtail_passfamille.crypto.EncryptedJSONField(blank=True, null=True, verbose_name='commentaire')),
+                ('comment', wagtail_passfamille.security.crypto.EncryptedJSONField(blank=True, null=True, verbose_name='commentaire')),
                 ('at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='wagtail_passfamille.submission')),

@@ -1,8 +1,8 @@
-from .audit import AuditRecord, UpstreamCall
-from .backoffice import CompletionRequest, DemarcheGroupPermission
-from .pages import DemarchePage, OpeningState, PortailFamillePage
-from .settings import PassFamilleSettings
-from .submissions import (
+from wagtail_passfamille.models.audit import AuditRecord, UpstreamCall
+from wagtail_passfamille.models.backoffice import CompletionRequest, DemarcheGroupPermission
+from wagtail_passfamille.models.pages import DemarchePage, OpeningState, PortailFamillePage
+from wagtail_passfamille.models.settings import PassFamilleSettings
+from wagtail_passfamille.models.submissions import (
     AbstractSubmission,
     Decision,
     ReferenceCounter,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from ..blocks.schema import CERTIFIED_BLOCKS, all_inputs, iter_inputs
+from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs, iter_inputs
 
 
 class DemarcheRulesMixin:
@@ -32,7 +32,7 @@ class DemarcheRulesMixin:
 
     def certified_scopes(self) -> set[str]:
         """The API scopes this démarche's blocks need (what the town asks DataPass for)."""
-        from ..services import CAF_DATA, DGFIP_DATA
+        from wagtail_passfamille.services import CAF_DATA, DGFIP_DATA
 
         scopes = set()
         for _i, _s, item in all_inputs(self.steps):
@@ -43,10 +43,10 @@ class DemarcheRulesMixin:
 
     def rules_errors(self) -> dict:
         """Gates and grids read variables the démarche really has: refuse the others."""
-        from ..blocks.steps import answer_specs
-        from ..outcomes import available_certified
-        from ..rules import validate_gate, validate_grids
-        from ..rules_messages import problem_message
+        from wagtail_passfamille.blocks.rules_messages import problem_message
+        from wagtail_passfamille.blocks.steps import answer_specs
+        from wagtail_passfamille.models.outcomes import available_certified
+        from wagtail_passfamille.rules import validate_gate, validate_grids
 
         available, missing = available_certified(self)
         answers = answer_specs(self.steps)

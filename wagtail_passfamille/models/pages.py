@@ -27,12 +27,11 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from ..blocks import StepsBlock
-from ..blocks.rules import GatesBlock, GridsBlock
-from ..conf import get_setting
-from ..theme import themed
-from ..validators import ChoiceListField
-from .demarche_rules import DemarcheRulesMixin
+from wagtail_passfamille.blocks import StepsBlock
+from wagtail_passfamille.blocks.rules import GatesBlock, GridsBlock
+from wagtail_passfamille.conf import get_setting, themed
+from wagtail_passfamille.models.demarche_rules import DemarcheRulesMixin
+from wagtail_passfamille.models.fields import ChoiceListField
 
 INSTANCE_RE = r"(?P<instance>[0-9a-f]{32})"
 
@@ -323,7 +322,7 @@ class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page
     # Hooks ----------------------------------------------------------------------------------
 
     def get_submission_class(self):
-        from .submissions import Submission
+        from wagtail_passfamille.models.submissions import Submission
 
         return Submission
 
@@ -332,12 +331,12 @@ class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page
 
     def refresh_outcome(self, submission):
         """Recompute a submission's outcome (tariff, eligibility) from what it holds now."""
-        from ..outcomes import store
+        from wagtail_passfamille.models.outcomes import store
 
         store(self, submission)
 
     def get_wizard_view_class(self):
-        from ..wizard import DemarcheWizardView
+        from wagtail_passfamille.citizen.wizard import DemarcheWizardView
 
         return DemarcheWizardView
 
@@ -412,7 +411,7 @@ class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page
         if submission is None:
             raise Http404
         context = self.get_context(request)
-        from ..outcomes import summary_lines
+        from wagtail_passfamille.models.outcomes import summary_lines
 
         context.update(
             {
@@ -459,8 +458,8 @@ class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page
             (f"etape-{i + 1}", _("Étape %(n)s : %(title)s") % {"n": i + 1, "title": v["title"]})
             for i, (_n, v) in enumerate(self.step_blocks)
         ]
-        from ..preview import preview_families
-        from ..preview_families import PREFIX
+        from wagtail_passfamille.editor.preview import preview_families
+        from wagtail_passfamille.editor.preview_families import PREFIX
 
         families = [
             (PREFIX + family.key, _("Récapitulatif — %(family)s") % {"family": family.label})
@@ -473,6 +472,6 @@ class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page
         return "etape-1"
 
     def serve_preview(self, request, mode_name):
-        from ..preview import serve_step_preview
+        from wagtail_passfamille.editor.preview import serve_step_preview
 
         return serve_step_preview(self, request, mode_name)

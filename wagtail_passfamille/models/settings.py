@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from ..validators import SiretField
+from wagtail_passfamille.models.fields import SiretField
 
 
 @register_setting(icon="cog")

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..crypto import EncryptedJSONField
+from wagtail_passfamille.security.crypto import EncryptedJSONField
 
 
 class Status(models.TextChoices):

@@ -5,9 +5,9 @@ Services never import models: the audit records and alerts they produce are hand
 the caller (the wizard, a task), which stores them.
 """
 
-from .budget import Budget
-from .clients import ProfileError, forget_clients
-from .lookups import (
+from wagtail_passfamille.services.budget import Budget
+from wagtail_passfamille.services.clients import ProfileError, forget_clients
+from wagtail_passfamille.services.lookups import (
     CAF_DATA,
     DGFIP_DATA,
     Backend,
@@ -17,7 +17,7 @@ from .lookups import (
     lookup,
     lookup_all,
 )
-from .matching import Match, match_children
+from wagtail_passfamille.services.matching import Match, match_children
 
 __all__ = [
     "CAF_DATA",

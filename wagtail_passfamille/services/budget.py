@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
-from ..conf import get_setting
+from wagtail_passfamille.conf import get_setting
 
 FAILURE_STREAK = 5
 COOLDOWN = 60

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import threading
 
-from ..api_particulier import ApiParticulierClient, ImpotParticulierClient, Timeout
-from ..conf import get_setting
-from ..crypto import keyed_hash
+from wagtail_passfamille.api_particulier import (
+    ApiParticulierClient,
+    ImpotParticulierClient,
+    Timeout,
+)
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.security.crypto import keyed_hash
 
 
 class ProfileError(LookupError):

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from ..api_particulier import (
+from wagtail_passfamille.api_particulier import (
     ApiError,
     Conflict,
     EndpointRetired,
@@ -33,12 +33,12 @@ from ..api_particulier import (
     RateLimited,
     Unauthorized,
 )
-from ..conf import get_setting
-from ..crypto import keyed_hash
-from ..geo import parse_code_postal_ville, resolve_commune
-from ..throttle import hit
-from . import clients
-from .budget import Budget
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.geo import parse_code_postal_ville, resolve_commune
+from wagtail_passfamille.security.crypto import keyed_hash
+from wagtail_passfamille.security.throttle import hit
+from wagtail_passfamille.services import clients
+from wagtail_passfamille.services.budget import Budget
 
 # What an editor may tick, and the API Particulier scope each one needs.
 CAF_DATA = {

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..text import normalise_name
+from wagtail_passfamille.rules.text import normalise_name
 
 
 class Match(enum.StrEnum):

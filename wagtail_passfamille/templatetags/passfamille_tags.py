@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from ..theme import themed
+from wagtail_passfamille.conf import themed
 
 register = template.Library()
 
@@ -126,7 +126,7 @@ def passfamille_block(context, item):
 @register.filter
 def commune_label(code):
     """ "Charleville-Mézières (08)" for a COG code (current commune first)."""
-    from .. import geo
+    from wagtail_passfamille import geo
 
     communes = geo.communes_with_code(code or "")
     return communes[0].label if communes else code

@@ -48,14 +48,14 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "wagtail_passfamille.middleware.UploadLimitMiddleware",
+    "wagtail_passfamille.security.upload_limits.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "wagtail_passfamille.admin_session.AdminSessionIdleTimeoutMiddleware",
+    "wagtail_passfamille.security.admin_session.AdminSessionIdleTimeoutMiddleware",
     # Inert unless WAGTAIL_PASSFAMILLE_ADMIN_2FA_REQUIRED (on in production.py).
-    "wagtail_passfamille.admin_session.AdminTwoFactorMiddleware",
+    "wagtail_passfamille.security.admin_session.AdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail_passfamille.habilitation import ERROR, WARNING, check_profiles
+from wagtail_passfamille.editor.habilitation import ERROR, WARNING, check_profiles
 
 MARKS = {ERROR: "[ERREUR]", WARNING: "[ATTENTION]"}
 

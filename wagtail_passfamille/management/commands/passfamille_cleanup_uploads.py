@@ -7,8 +7,8 @@ Prints counts only: file names are personal data.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wagtail_passfamille.citizen.uploads import delete_stale_wizard_files
 from wagtail_passfamille.conf import get_setting
-from wagtail_passfamille.uploads import delete_stale_wizard_files
 
 
 class Command(BaseCommand):

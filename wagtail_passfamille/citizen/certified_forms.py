@@ -17,11 +17,11 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import geo
-from .api_particulier import InvalidParameters, identite_query
-from .fields import LabelledPartsWidget
-from .services import LookupRequest
-from .services.lookups import identite_from
+from wagtail_passfamille import geo
+from wagtail_passfamille.api_particulier import InvalidParameters, identite_query
+from wagtail_passfamille.citizen.fields import LabelledPartsWidget
+from wagtail_passfamille.services import LookupRequest
+from wagtail_passfamille.services.lookups import identite_from
 
 FETCH, DOCUMENT, REFUSE = "recuperer", "justificatif", "refus"
 FRANCE = "99100"
@@ -151,7 +151,7 @@ class CertifiedSection:
         return self.name(field) if field else None
 
     def base_fields(self) -> dict:
-        from .uploads import CitizenFileField
+        from wagtail_passfamille.citizen.uploads import CitizenFileField
 
         choices = [
             (

@@ -11,7 +11,7 @@ import time
 
 from django.core.cache import cache
 
-from .conf import get_setting
+from wagtail_passfamille.conf import get_setting
 
 ALERTS_KEY = "passfamille:alerts"
 EMAIL_EVERY = 60 * 60
@@ -29,7 +29,7 @@ def raise_alert(page, source: str, reason: str | None) -> None:
     }
     cache.set(ALERTS_KEY, alerts, timeout=7 * 24 * 3600)
     if cache.add(f"passfamille:alert-mail:{profile}:{source}:{reason}", 1, timeout=EMAIL_EVERY):
-        from .tasks import send_config_alert
+        from wagtail_passfamille.tasks import send_config_alert
 
         send_config_alert.using(queue_name=get_setting("TASK_QUEUE")).enqueue(
             page.pk, source, reason or ""

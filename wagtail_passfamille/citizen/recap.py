@@ -8,8 +8,8 @@ import phonenumbers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .blocks.schema import CERTIFIED_BLOCKS, iter_group_inputs, iter_inputs
-from .models.pages import RECAP_SLUG
+from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, iter_group_inputs, iter_inputs
+from wagtail_passfamille.models.pages import RECAP_SLUG
 
 
 def display_value(block_type, value):
@@ -95,7 +95,7 @@ def step_rows(step_value, cleaned, certified_status=None):
 
 
 def build_recap(wizard):
-    from .certified import step_status
+    from wagtail_passfamille.citizen.certified import step_status
 
     status = step_status(wizard)
     sections = []

@@ -15,10 +15,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .certified_forms import DOCUMENT, FETCH, REFUSE
-from .crypto import keyed_hash
-from .net import client_ip
-from .services import Backend, Kind, LookupResult, lookup_all
+from wagtail_passfamille.citizen.certified_forms import DOCUMENT, FETCH, REFUSE
+from wagtail_passfamille.security.client_ip import client_ip
+from wagtail_passfamille.security.crypto import keyed_hash
+from wagtail_passfamille.services import Backend, Kind, LookupResult, lookup_all
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def _state_of(entry: dict) -> str:
 
 def upstream_context(wizard):
     """(profile, recipient, limits) for the wizard's page and request."""
-    from .models import PassFamilleSettings
+    from wagtail_passfamille.models import PassFamilleSettings
 
     page, request = wizard.page, wizard.request
     site = page.get_site()
@@ -68,7 +68,7 @@ def upstream_context(wizard):
 
 def record_calls(page, instance: str, results, submission=None):
     """One UpstreamCall per upstream call: no identity, no value."""
-    from .models import UpstreamCall
+    from wagtail_passfamille.models import UpstreamCall
 
     rows = [
         UpstreamCall(
@@ -205,7 +205,7 @@ def _explain(wizard, form, store, sections) -> bool:
 
 def report_config_error(page, source, reason):
     """A token, scope or SIRET problem: the citizen goes on, the town is alerted."""
-    from .alerts import raise_alert
+    from wagtail_passfamille.services.alerts import raise_alert
 
     logger.warning("Certified data unavailable for page %s (%s): %s", page.pk, source, reason)
     raise_alert(page, source, reason)
@@ -255,7 +255,7 @@ def wizard_certified(wizard) -> dict:
 
 def submission_data(wizard, visible_sources, answers, page):
     """(certified, verification, pending lookups) for a new submission."""
-    from .services import match_children
+    from wagtail_passfamille.services import match_children
 
     store = wizard.storage.extra_data.get("certified", {})
     certified, states, pending = certified_from_store(store, page, visible_sources)
@@ -276,7 +276,7 @@ def submission_data(wizard, visible_sources, answers, page):
 
 
 def _certified_blocks(page):
-    from .blocks.schema import CERTIFIED_BLOCKS, all_inputs
+    from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs
 
     for _index, _step, item in all_inputs(page.steps):
         if item.block_type in CERTIFIED_BLOCKS:
@@ -307,10 +307,10 @@ def resolve_pending(submission_id: int, attempt: int) -> str:
 
     from django.utils import timezone
 
-    from .conf import get_setting
-    from .models import PassFamilleSettings, Submission
-    from .services import LookupRequest, lookup
-    from .tasks import enqueue_verification
+    from wagtail_passfamille.conf import get_setting
+    from wagtail_passfamille.models import PassFamilleSettings, Submission
+    from wagtail_passfamille.services import LookupRequest, lookup
+    from wagtail_passfamille.tasks import enqueue_verification
 
     submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
     if submission is None or not submission.pending_lookups:

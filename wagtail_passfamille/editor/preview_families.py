@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .services import Backend, Kind, LookupRequest, lookup
+from wagtail_passfamille.services import Backend, Kind, LookupRequest, lookup
 
 # The official staging families (API Particulier) and the sandbox's tax households.
 CAF_FAMILIES = {
@@ -105,10 +105,13 @@ def families_for(sources) -> list[Family]:
 
 
 def preview_backend() -> Backend:
-    from .api_particulier import ApiParticulierClient, ImpotParticulierClient
-    from .sandbox import DEFAULT_TOKEN
-    from .sandbox.inprocess import BASE_URL, inprocess_session
-    from .sandbox.tokens import DEFAULT_OAUTH_CLIENT_ID, DEFAULT_OAUTH_CLIENT_SECRET
+    from wagtail_passfamille.api_particulier import ApiParticulierClient, ImpotParticulierClient
+    from wagtail_passfamille.sandbox import DEFAULT_TOKEN
+    from wagtail_passfamille.sandbox.inprocess import BASE_URL, inprocess_session
+    from wagtail_passfamille.sandbox.tokens import (
+        DEFAULT_OAUTH_CLIENT_ID,
+        DEFAULT_OAUTH_CLIENT_SECRET,
+    )
 
     def api_particulier(_profile, recipient):
         return ApiParticulierClient(BASE_URL, DEFAULT_TOKEN, recipient, session=inprocess_session())

@@ -9,9 +9,9 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from .blocks.schema import iter_group_inputs, iter_inputs
-from .crypto import blind_index
-from .forms import to_answer
+from wagtail_passfamille.blocks.schema import iter_group_inputs, iter_inputs
+from wagtail_passfamille.citizen.forms import to_answer
+from wagtail_passfamille.security.crypto import blind_index
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +71,9 @@ def collect_answers(final_forms):
 
 def submit(wizard, final_forms):
     """Create the submission in one transaction; replays of the same instance get the same row."""
-    from .certified import submission_data
-    from .models.submissions import ReferenceCounter, SubmissionFile
-    from .tasks import enqueue_acknowledgement, enqueue_verification
+    from wagtail_passfamille.citizen.certified import submission_data
+    from wagtail_passfamille.models.submissions import ReferenceCounter, SubmissionFile
+    from wagtail_passfamille.tasks import enqueue_acknowledgement, enqueue_verification
 
     page = wizard.page
     submission_class = page.get_submission_class()
@@ -138,13 +138,13 @@ def submit(wizard, final_forms):
 
 
 def store_submission_file(uploaded):
-    from .uploads import store_submission_file as store
+    from wagtail_passfamille.citizen.uploads import store_submission_file as store
 
     return store(uploaded)
 
 
 def delete_files(names):
-    from .uploads import private_storage
+    from wagtail_passfamille.citizen.uploads import private_storage
 
     for name in names:
         private_storage().delete(name)

@@ -29,8 +29,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
-from . import habilitation
-from .alerts import clear_alerts, current_alerts
+from wagtail_passfamille.editor import habilitation
+from wagtail_passfamille.services.alerts import clear_alerts, current_alerts
 
 TEMPLATES = "wagtail_passfamille/habilitation/"
 STATUS_URL_NAME = "wagtail_passfamille_habilitation_status"
@@ -52,7 +52,7 @@ def can_view_status(user) -> bool:
     if allowed is None:
         from wagtail.permission_policies.pages import PagePermissionPolicy
 
-        from .models import DemarchePage
+        from wagtail_passfamille.models import DemarchePage
 
         pages = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change"])
         allowed = user._passfamille_status = pages.type(DemarchePage).exists()
@@ -63,8 +63,8 @@ def can_view_status(user) -> bool:
 
 
 def fiche_view(request, page_id):
-    from .backoffice import audit
-    from .models import AuditRecord, DemarchePage
+    from wagtail_passfamille.backoffice import audit
+    from wagtail_passfamille.models import AuditRecord, DemarchePage
 
     page = get_object_or_404(DemarchePage, pk=page_id)
     if not can_edit(request.user, page):
@@ -79,7 +79,7 @@ def fiche_view(request, page_id):
 
 
 def fiche_button(page, user, priority):
-    from .models import DemarchePage
+    from wagtail_passfamille.models import DemarchePage
 
     if issubclass(page.specific_class or type(page), DemarchePage) and can_edit(user, page):
         url = reverse(FICHE_URL_NAME, args=[page.pk])
@@ -98,7 +98,7 @@ ALERT_REASONS = {
 
 
 def alert_rows() -> list[dict]:
-    from .models import DemarchePage
+    from wagtail_passfamille.models import DemarchePage
 
     alerts = current_alerts()
     titles = dict(
@@ -199,7 +199,7 @@ def fiche_listing_button(page, user, next_url=None, **kwargs):
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def warn_missing_scopes(request, page):
-    from .models import DemarchePage
+    from wagtail_passfamille.models import DemarchePage
 
     # Autosave expects JSON: messages added then would pile up for the next page shown.
     if isinstance(page, DemarchePage) and request.accepts("text/html"):

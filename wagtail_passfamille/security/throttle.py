@@ -6,7 +6,7 @@ import time
 
 from django.core.cache import cache
 
-from .crypto import keyed_hash
+from wagtail_passfamille.security.crypto import keyed_hash
 
 
 def hit(scope: str, key: str, limit: int, window: int) -> bool:

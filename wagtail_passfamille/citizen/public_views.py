@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from . import geo
+from wagtail_passfamille import geo
 
 
 @require_GET

@@ -7,16 +7,21 @@ import datetime as dt
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from . import outcomes
-from .blocks.schema import CERTIFIED_BLOCKS, all_inputs, iter_group_inputs, iter_inputs
-from .certified import AGENCIES
-from .forms import FormBuilder, to_answer
-from .models.pages import RECAP_SLUG
-from .preview_families import PREFIX as FAMILY_PREFIX
-from .preview_families import families_for, family_certified
-from .recap import step_rows
-from .theme import themed
-from .wizard import RecapForm
+from wagtail_passfamille.blocks.schema import (
+    CERTIFIED_BLOCKS,
+    all_inputs,
+    iter_group_inputs,
+    iter_inputs,
+)
+from wagtail_passfamille.citizen.certified import AGENCIES
+from wagtail_passfamille.citizen.forms import FormBuilder, to_answer
+from wagtail_passfamille.citizen.recap import step_rows
+from wagtail_passfamille.citizen.wizard import RecapForm
+from wagtail_passfamille.conf import themed
+from wagtail_passfamille.editor.preview_families import PREFIX as FAMILY_PREFIX
+from wagtail_passfamille.editor.preview_families import families_for, family_certified
+from wagtail_passfamille.models import outcomes
+from wagtail_passfamille.models.pages import RECAP_SLUG
 
 SAMPLES = {
     "texte_court": "Camille",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from .conf import get_setting
+from wagtail_passfamille.conf import get_setting
 
 
 def _in(address: str, networks) -> bool:

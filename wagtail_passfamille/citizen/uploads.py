@@ -1,7 +1,8 @@
 """Citizens' uploaded files: what the bytes are, the form field, private storage, cleanup.
 
-The transport half lives in :mod:`wagtail_passfamille.middleware`: the request body limit (413)
-and :class:`~wagtail_passfamille.middleware.LimitedUploadHandler`, which drops a file above
+The transport half lives in :mod:`wagtail_passfamille.security.upload_limits`: the request
+body limit (413) and :class:`~wagtail_passfamille.security.upload_limits.LimitedUploadHandler`,
+which drops a file above
 ``MAX_UPLOAD_SIZE`` while it streams, or a second file in one field (CVE-2023-31047), and leaves
 a :class:`RejectedUpload` in its place in ``request.FILES``. Here:
 
@@ -42,7 +43,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
-from .conf import PREFIX, get_setting
+from wagtail_passfamille.conf import PREFIX, get_setting
 
 # Larger images are refused before decoding: a 50 Mpx RGBA image already takes 200 MB.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -341,7 +342,7 @@ def _forget_private_storage(*, setting, **kwargs):
         private_storage.cache_clear()
 
 
-@deconstructible(path="wagtail_passfamille.uploads.RandomNameStorage")
+@deconstructible(path="wagtail_passfamille.citizen.uploads.RandomNameStorage")
 class RandomNameStorage(Storage):
     """Saves every file as ``<prefix><32 random hex><extension of the detected type>``.
 

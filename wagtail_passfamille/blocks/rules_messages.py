@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from .blocks.conditions import OPERATOR_CHOICES
-from .rules.formatting import format_number
+from wagtail_passfamille.blocks.conditions import OPERATOR_CHOICES
+from wagtail_passfamille.rules.formatting import format_number
 
 OPERATOR_LABELS = dict(OPERATOR_CHOICES)
 

@@ -23,20 +23,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from . import outcomes
-from .blocks.schema import iter_inputs
-from .certified import run_step_lookups, step_status, wizard_certified
-from .conf import get_setting
-from .forms import FormBuilder, StepForm, to_answer
-from .models.pages import RECAP_SLUG
-from .net import client_ip
-from .rules.conditions import evaluate
-from .rules.logic import Truth
-from .rules.variables import RESERVED_PREFIXES
-from .submitting import SubmissionError, submit
-from .theme import themed
-from .throttle import hit
-from .wizard_data import posted_keys, remove_item
+from wagtail_passfamille.blocks.schema import iter_inputs
+from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
+from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
+from wagtail_passfamille.citizen.submitting import SubmissionError, submit
+from wagtail_passfamille.citizen.wizard_data import posted_keys, remove_item
+from wagtail_passfamille.conf import get_setting, themed
+from wagtail_passfamille.models import outcomes
+from wagtail_passfamille.models.pages import RECAP_SLUG
+from wagtail_passfamille.rules.conditions import evaluate
+from wagtail_passfamille.rules.logic import Truth
+from wagtail_passfamille.rules.variables import RESERVED_PREFIXES
+from wagtail_passfamille.security.client_ip import client_ip
+from wagtail_passfamille.security.throttle import hit
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +99,7 @@ class RecapForm(forms.Form):
 
 class DemarcheWizardView(NamedUrlSessionWizardView):
     page = None
-    storage_name = "wagtail_passfamille.storage.EncryptedSessionStorage"
+    storage_name = "wagtail_passfamille.citizen.storage.EncryptedSessionStorage"
     form_list = {"_": StepForm}  # replaced per request by get_form_list()
 
     @classmethod
@@ -119,7 +118,7 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
 
     @property
     def file_storage(self):
-        from .uploads import wizard_file_storage
+        from wagtail_passfamille.citizen.uploads import wizard_file_storage
 
         return wizard_file_storage()
 
@@ -480,7 +479,7 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         return response
 
     def get_context_data(self, form, **kwargs):
-        from .recap import build_recap
+        from wagtail_passfamille.citizen.recap import build_recap
 
         context = super().get_context_data(form=form, **kwargs)
         context.update(self.page.get_context(self.request))

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
-from .conf import get_setting
-from .text import normalise_name
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.rules.text import normalise_name
 
 __all__ = [
     "InvalidToken",

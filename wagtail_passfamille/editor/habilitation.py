@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .api_particulier import (
+from wagtail_passfamille.api_particulier import (
     ApiError,
     Forbidden,
     ProviderUnavailable,
@@ -30,9 +30,9 @@ from .api_particulier import (
     is_valid_siret,
     token_expiry,
 )
-from .conf import get_setting
-from .crypto import keyed_hash
-from .services import CAF_DATA, DGFIP_DATA, ProfileError, clients
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.security.crypto import keyed_hash
+from wagtail_passfamille.services import CAF_DATA, DGFIP_DATA, ProfileError, clients
 
 PROBE_TTL = 60 * 60
 EXPIRY_THRESHOLDS = (7, 30, 90)  # days; API Particulier's own reminders include these
@@ -112,7 +112,7 @@ def scope_row(name: str) -> dict:
 
 def fiche(page, site) -> dict:
     """What the town types into its DataPass request for ``page``, served by ``site``."""
-    from .models import DemarcheGroupPermission, PassFamilleSettings
+    from wagtail_passfamille.models import DemarcheGroupPermission, PassFamilleSettings
 
     town = PassFamilleSettings.for_site(site) if site is not None else PassFamilleSettings()
     scopes = page.certified_scopes()
@@ -150,7 +150,7 @@ def fiche(page, site) -> dict:
 
 
 def _year_scopes(page) -> list[tuple[str, str]]:
-    from .blocks.schema import all_inputs
+    from wagtail_passfamille.blocks.schema import all_inputs
 
     years: set[tuple[str, str]] = set()
     today = timezone.localdate()
@@ -301,7 +301,7 @@ def check_profiles(*, refresh: bool = False, now: datetime | None = None) -> Rep
     """Profiles (tokens, scopes, expiry, provider) and sites (SIRET, contacts), checked."""
     from wagtail.models import Site
 
-    from .models import DemarchePage
+    from wagtail_passfamille.models import DemarchePage
 
     now = now or timezone.now()
     report = Report(checked_at=now)
@@ -475,7 +475,7 @@ def _check_impot(section, profile, usage, refresh) -> None:
 
 
 def _check_site(site) -> Section:
-    from .models import DemarchePage, PassFamilleSettings
+    from wagtail_passfamille.models import DemarchePage, PassFamilleSettings
 
     town = PassFamilleSettings.for_site(site)
     section = Section(

@@ -21,14 +21,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from .backoffice.workflow import COMPLETION_SALT, read_completion_token
-from .blocks.schema import iter_inputs
-from .conf import get_setting
-from .crypto import blind_index
-from .forms import FormBuilder, to_answer
-from .models import CompletionRequest, StatusChange, Submission, SubmissionFile
-from .models.submissions import Status
-from .theme import themed
+from wagtail_passfamille.backoffice.workflow import COMPLETION_SALT, read_completion_token
+from wagtail_passfamille.blocks.schema import iter_inputs
+from wagtail_passfamille.citizen.forms import FormBuilder, to_answer
+from wagtail_passfamille.conf import get_setting, themed
+from wagtail_passfamille.models import CompletionRequest, StatusChange, Submission, SubmissionFile
+from wagtail_passfamille.models.submissions import Status
+from wagtail_passfamille.security.crypto import blind_index
 
 DOCUMENT_FIELD = "complement_document"
 
@@ -64,7 +63,7 @@ def build_form_class(completion, page):
             label = (snapshot.get(name) or {}).get("label") or name
             attrs[name] = forms.CharField(label=label, max_length=10000, widget=forms.Textarea)
     if completion.document:
-        from .uploads import CitizenFileField
+        from wagtail_passfamille.citizen.uploads import CitizenFileField
 
         attrs[DOCUMENT_FIELD] = CitizenFileField(
             label=gettext_lazy("Document complémentaire"),
@@ -107,7 +106,7 @@ def _refuse(request, reason, page=None, status=410):
 
 
 def _store_answers(submission, completion, form, page):
-    from .uploads import private_storage, store_submission_file
+    from wagtail_passfamille.citizen.uploads import private_storage, store_submission_file
 
     answers = dict(submission.answers or {})
     replaced, stored = [], []
@@ -189,8 +188,8 @@ def completion_view(request, token):
 
 
 def _complete(request, completion, form, page, context):
-    from .backoffice.tasks import enqueue_new_submission_notice
-    from .uploads import private_storage
+    from wagtail_passfamille.backoffice.tasks import enqueue_new_submission_notice
+    from wagtail_passfamille.citizen.uploads import private_storage
 
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=completion.submission_id)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .api_particulier.siret import is_valid_siret, normalise_siret
+from wagtail_passfamille.api_particulier.siret import is_valid_siret, normalise_siret
 
 
 def validate_siret(value):

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from formtools.wizard.storage.base import BaseStorage
 
-from .conf import get_setting
-from .crypto import InvalidToken, decrypt_json, encrypt_json, fernet
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.security.crypto import InvalidToken, decrypt_json, encrypt_json, fernet
 
 
 class EncryptedSessionStorage(BaseStorage):
@@ -56,7 +56,7 @@ class EncryptedSessionStorage(BaseStorage):
         Every stored file passed ``validate_upload`` before it was stored: the files carry
         their detected type so that re-validating a step does not decode images again.
         """
-        from .uploads import KNOWN_TYPES, DetectedType
+        from wagtail_passfamille.citizen.uploads import KNOWN_TYPES, DetectedType
 
         stored = self.data[self.step_files_key].get(step, {})
         files = {}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from .rules import CATALOGUE, Outcome, build_context, compute_outcome
-from .rules.variables import Context
-from .services import CAF_DATA, DGFIP_DATA
+from wagtail_passfamille.rules import CATALOGUE, Outcome, build_context, compute_outcome
+from wagtail_passfamille.rules.variables import Context
+from wagtail_passfamille.services import CAF_DATA, DGFIP_DATA
 
 
 def certified_inputs(certified: dict) -> dict:
@@ -101,7 +101,7 @@ def available_certified(page) -> tuple[dict, dict]:
     ticked there: a rule on ``caf.commune`` needs the address (``cnaf_adresse``), which many
     DataPass habilitations leave out.
     """
-    from .blocks.schema import CERTIFIED_BLOCKS, all_inputs
+    from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs
 
     ticked_scopes, sources = set(), set()
     for _i, _s, item in all_inputs(page.steps):

@@ -1,0 +1,389 @@
+"""FormBuilder: a step's blocks → a Django form class, one ``create_<type>_field`` per type.
+
+Modelled on ``wagtail.contrib.forms.forms.FormBuilder``: adding a field type is adding one small
+method. Repeatable groups become bounded formsets carried by the step form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from wagtail_passfamille.blocks.schema import (
+    CERTIFIED_BLOCKS,
+    Input,
+    iter_group_inputs,
+    iter_inputs,
+)
+from wagtail_passfamille.citizen.certified_forms import SECTIONS
+from wagtail_passfamille.citizen.fields import AddressField, FrenchPhoneField
+from wagtail_passfamille.rules.logic import Truth
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+
+
+class StepForm(forms.Form):
+    """One step: fields, repeatable groups (formsets) and same-step display conditions.
+
+    ``visible_when``: field name → callable(answers of this step) → Truth, for fields whose
+    condition reads an earlier field of the same step. The browser may hide them with
+    JavaScript; the server decides again and ignores the values of the fields it hides.
+    """
+
+    group_specs: Mapping[str, GroupSpec] = {}
+    #: What the step shows, in the editor's order: ("field" | "group" | "information", key).
+    layout: tuple = ()
+    information: Mapping[str, object] = {}
+    #: Certified-data blocks of the step: source → CertifiedSection.
+    certified_sections: Mapping[str, object] = {}
+    visible_when: Mapping[str, Callable[[dict], Truth]] = {}
+    #: The same conditions as JSON, for the browser to hide and show fields as one types.
+    client_conditions: Mapping[str, dict] = {}
+    conditionally_required: frozenset[str] = frozenset()
+    template_name = "wagtail_passfamille/wizard/step_form.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.show_errors = True
+        self.formsets = {}
+        for name, spec in self.group_specs.items():
+            formset = spec.formset_class(
+                data=self.data if self.is_bound else None,
+                prefix=self.add_prefix(name),
+                form_kwargs={"use_required_attribute": False},
+            )
+            formset.spec = spec
+            formset.name = name
+            self.formsets[name] = formset
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        for name, formset in self.formsets.items():
+            if formset.is_valid():
+                self.cleaned_data[name] = [
+                    form.cleaned_data for form in formset.forms if form.has_changed()
+                ]
+            else:
+                self._errors.setdefault(name, self.error_class()).extend(
+                    formset.non_form_errors() or [_("Corrigez les erreurs ci-dessous.")]
+                )
+                self.cleaned_data.pop(name, None)
+        self._apply_same_step_conditions()
+
+    def clean(self):
+        cleaned = super().clean()
+        # The lookups to run once the step is valid (by the wizard, never here).
+        self.lookup_requests = {
+            source: section.clean(self) for source, section in self.certified_sections.items()
+        }
+        return cleaned
+
+    def _apply_same_step_conditions(self):
+        if not self.visible_when or not hasattr(self, "cleaned_data"):
+            return
+        answers = dict(self.cleaned_data)
+        self.hidden_fields_by_condition = set()
+        for name, visible in self.visible_when.items():
+            if visible(answers) is not Truth.TRUE:
+                self.hidden_fields_by_condition.add(name)
+                self._errors.pop(name, None)
+                self.cleaned_data.pop(name, None)
+                answers.pop(name, None)
+            elif name in self.conditionally_required and self.cleaned_data.get(name) in (
+                None,
+                "",
+                [],
+                False,
+            ):
+                self.add_error(name, ValidationError(_("Ce champ est obligatoire."), "required"))
+
+    def layout_items(self):
+        """The step's content in order, ready for templates."""
+        for kind, key in self.layout:
+            if kind == "field" and key in self.fields:
+                yield {"type": "field", "field": self[key]}
+            elif kind == "group" and key in self.formsets:
+                yield {"type": "group", "name": key, "formset": self.formsets[key]}
+            elif kind == "information":
+                text, rule = self.information[key]
+                yield {
+                    "type": "information",
+                    "text": text,
+                    "condition": rule.to_dict() if rule is not None else None,
+                }
+            elif kind not in ("field", "group", "information"):
+                yield {"type": kind, "key": key, "form": self}
+
+    def has_changed(self):
+        return super().has_changed() or any(f.has_changed() for f in self.formsets.values())
+
+
+class GroupItemForm(forms.Form):
+    template_name = "wagtail_passfamille/wizard/group_item.html"
+
+
+class BoundedFormSet(forms.BaseFormSet):
+    """A formset whose size never exceeds the editor's maximum, whatever the POST says."""
+
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_few_forms": ngettext_lazy(
+            "Indiquez au moins %(num)d élément.", "Indiquez au moins %(num)d éléments.", "num"
+        ),
+        "too_many_forms": ngettext_lazy(
+            "Indiquez au plus %(num)d élément.", "Indiquez au plus %(num)d éléments.", "num"
+        ),
+    }
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.item_number = (index or 0) + 1
+
+
+class GroupSpec:
+    def __init__(self, value, item_form_class):
+        self.value = value
+        self.min_items = value.get("min_items") or 0
+        self.max_items = max(value.get("max_items") or 1, 1)
+        self.formset_class = forms.formset_factory(
+            item_form_class,
+            formset=BoundedFormSet,
+            extra=0 if self.min_items else 1,
+            min_num=self.min_items,
+            max_num=self.max_items,
+            absolute_max=self.max_items,
+            validate_min=True,
+            validate_max=True,
+        )
+        self.item_label = value.get("item_label") or _("Élément")
+        self.add_label = value.get("add_label") or _("Ajouter")
+
+
+class FormBuilder:
+    """Build a step's form class from its field blocks."""
+
+    def __init__(
+        self,
+        step_value,
+        *,
+        hidden: Callable[[Input], bool] = lambda item: False,
+        same_step_visibility: Callable[[Input], Callable | None] = lambda item: None,
+    ):
+        self.step_value = step_value
+        self.hidden = hidden
+        self.same_step_visibility = same_step_visibility
+
+    def get_create_field_function(self, block_type):
+        method = getattr(self, f"create_{block_type}_field", None)
+        if method is None:
+            types = sorted(
+                name.removeprefix("create_").removesuffix("_field")
+                for name in dir(self)
+                if name.startswith("create_") and name.endswith("_field")
+            )
+            raise AttributeError(
+                f"Unknown field type {block_type!r}: FormBuilder has no create_{block_type}_field"
+                f" (known types: {', '.join(types)})."
+            )
+        return method
+
+    def get_field_options(self, value):
+        return {
+            "label": value.get("label", ""),
+            "help_text": value.get("help_text", ""),
+            "required": bool(value.get("required")),
+        }
+
+    @property
+    def formfields(self) -> dict[str, forms.Field]:
+        return self._build()[0]
+
+    def get_form_class(self) -> type[StepForm]:
+        fields, groups, visible_when, cond_required = self._build()
+        attrs = {
+            **fields,
+            "certified_sections": dict(self._sections),
+            "layout": tuple(self._layout),
+            "information": self._information,
+            "group_specs": groups,
+            "visible_when": visible_when,
+            "client_conditions": {
+                name: self.step_inputs[name].value.condition_rule.to_dict() for name in visible_when
+            },
+            "conditionally_required": frozenset(cond_required),
+        }
+        return type("StepForm", (StepForm,), attrs)
+
+    @property
+    def step_inputs(self) -> dict[str, Input]:
+        return {item.name: item for item in iter_inputs(self.step_value)}
+
+    def _build(self):
+        fields, groups, visible_when, cond_required = {}, {}, {}, set()
+        self._layout, self._information, self._sections = [], {}, {}
+        for item in iter_inputs(self.step_value, include_information=True):
+            if self.hidden(item):
+                continue
+            if item.block_type == "information":
+                key = f"information-{len(self._information)}"
+                self._information[key] = (item.value.get("text"), item.value.condition_rule)
+                self._layout.append(("information", key))
+                continue
+            if item.block_type == "groupe":
+                groups[item.name] = GroupSpec(item.value, self.build_group_item_form(item))
+                self._layout.append(("group", item.name))
+                continue
+            if item.block_type in CERTIFIED_BLOCKS:
+                # A block bringing several fields and a template of its own.
+                section = SECTIONS[item.block_type](item.value)
+                fields.update(section.fields())
+                # Not "(facultatif)": required as soon as the citizen chooses to share.
+                cond_required.update(section.name(n) for n in section.required_when_fetching)
+                self._sections[section.source] = section
+                self._layout.append((item.block_type, item.name))
+                continue
+            self._layout.append(("field", item.name))
+            options = self.get_field_options(item.value)
+            visible = self.same_step_visibility(item)
+            if visible is not None:
+                visible_when[item.name] = visible
+                if options["required"]:
+                    # Checked in StepForm.clean, only if the field is shown.
+                    cond_required.add(item.name)
+                    options["required"] = False
+            fields[item.name] = self.get_create_field_function(item.block_type)(item.value, options)
+        return fields, groups, visible_when, cond_required
+
+    def build_group_item_form(self, group_item: Input) -> type[forms.Form]:
+        attrs = {}
+        for sub in iter_group_inputs(group_item):
+            options = self.get_field_options(sub.value)
+            attrs[sub.name] = self.get_create_field_function(sub.block_type)(sub.value, options)
+        return type("GroupItemForm", (GroupItemForm,), attrs)
+
+    # One method per field type -------------------------------------------------------------
+
+    def create_texte_court_field(self, value, options):
+        field = forms.CharField(max_length=value.get("max_length") or 255, **options)
+        field.is_applicant_name = bool(value.get("is_applicant_name"))
+        return field
+
+    def create_texte_long_field(self, value, options):
+        return forms.CharField(
+            max_length=value.get("max_length") or 10000,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            **options,
+        )
+
+    def create_email_field(self, value, options):
+        field = forms.EmailField(
+            widget=forms.EmailInput(attrs={"autocomplete": "email"}), **options
+        )
+        field.is_contact = bool(value.get("is_contact"))
+        return field
+
+    def create_telephone_field(self, value, options):
+        return FrenchPhoneField(**options)
+
+    def create_nombre_field(self, value, options):
+        validators = []
+        if value.get("min_value") is not None:
+            validators.append(MinValueValidator(value["min_value"]))
+        if value.get("max_value") is not None:
+            validators.append(MaxValueValidator(value["max_value"]))
+        widget = forms.NumberInput(attrs={"inputmode": "numeric"})
+        if value.get("integer_only", True):
+            return forms.IntegerField(validators=validators, widget=widget, **options)
+        widget.attrs["inputmode"] = "decimal"
+        return forms.DecimalField(
+            max_digits=12, decimal_places=2, validators=validators, widget=widget, **options
+        )
+
+    def create_date_field(self, value, options):
+        return CitizenDateField(
+            min_date=value.get("min_date"),
+            max_date=value.get("max_date"),
+            not_in_future=bool(value.get("not_in_future")),
+            **options,
+        )
+
+    def create_choix_unique_field(self, value, options):
+        choices = [(c, c) for c in value.get("choices") or () if c]
+        if value.get("widget") == "select":
+            return forms.ChoiceField(choices=[("", _("— Choisir —")), *choices], **options)
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **options)
+
+    def create_choix_multiples_field(self, value, options):
+        choices = [(c, c) for c in value.get("choices") or () if c]
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **options
+        )
+
+    def create_case_a_cocher_field(self, value, options):
+        return forms.BooleanField(**options)
+
+    def create_fichier_field(self, value, options):
+        from wagtail_passfamille.citizen.uploads import CitizenFileField
+
+        return CitizenFileField(**options)
+
+    def create_adresse_field(self, value, options):
+        return AddressField(**options)
+
+
+class CitizenDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, *, min_date=None, max_date=None, not_in_future=False, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        super().__init__(**kwargs)
+        self.min_date, self.max_date, self.not_in_future = min_date, max_date, not_in_future
+        if min_date:
+            self.widget.attrs["min"] = min_date.isoformat()
+        if max_date:
+            self.widget.attrs["max"] = max_date.isoformat()
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value.year < 1900:
+            raise ValidationError(_("Indiquez une année à quatre chiffres."), code="year")
+        if self.not_in_future and value > timezone.localdate():
+            raise ValidationError(_("La date ne peut pas être dans le futur."), code="future")
+        if self.min_date and value < self.min_date:
+            raise ValidationError(
+                _("La date doit être le %(date)s ou après.")
+                % {"date": date_format(self.min_date, "SHORT_DATE_FORMAT")},
+                code="min_date",
+            )
+        if self.max_date and value > self.max_date:
+            raise ValidationError(
+                _("La date doit être le %(date)s ou avant.")
+                % {"date": date_format(self.max_date, "SHORT_DATE_FORMAT")},
+                code="max_date",
+            )
+
+
+def to_answer(value):
+    """A cleaned value as stored in JSON answers (dates ISO, decimals as strings)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return [to_answer(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_answer(v) for k, v in value.items()}
+    return value
