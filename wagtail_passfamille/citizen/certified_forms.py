@@ -15,6 +15,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_passfamille import geo
@@ -112,6 +114,13 @@ class NumeroFiscalField(forms.CharField):
         return value
 
 
+def _fetch_label(agency) -> str:
+    return _("Récupérer mes informations directement auprès de %(agency)s") % {"agency": agency}
+
+
+fetch_label = lazy(_fetch_label, str)
+
+
 def country_choices():
     return [(c.code, c.name) for c in geo.countries()]
 
@@ -153,12 +162,10 @@ class CertifiedSection:
     def base_fields(self) -> dict:
         from wagtail_passfamille.citizen.uploads import CitizenFileField
 
+        # Lazy all through: form classes are shared by every visitor of a process, whatever
+        # their language (``%`` or ``+`` on a lazy string would freeze the first one's).
         choices = [
-            (
-                FETCH,
-                _("Récupérer mes informations directement auprès de %(agency)s")
-                % {"agency": self.agency},
-            ),
+            (FETCH, fetch_label(self.agency)),
             (DOCUMENT, _("Je préfère fournir un justificatif")),
         ]
         if self.value.get("allow_refusal"):
@@ -173,8 +180,11 @@ class CertifiedSection:
             self.name("justificatif"): CitizenFileField(
                 label=self.value.get("justificatif_label"),
                 required=False,
-                help_text=_("Seulement si vous préférez fournir un justificatif. ")
-                + str(self.document_help),
+                help_text=format_lazy(
+                    "{}{}",
+                    _("Seulement si vous préférez fournir un justificatif. "),
+                    self.document_help,
+                ),
             ),
         }
 
