@@ -32,6 +32,13 @@ API Impôt particulier: OAuth2 client ``demo`` / ``demo-secret`` at ``/token`` (
 ``/oauth/token``), routes under ``/impotparticulier/1.0``; FranceConnect tokens ``fc_dgfip_sable``,
 ``fc_dgfip_gravier``, ``fc_dgfip_caillou``, ``fc_dgfip_sans_dossier``.
 
+FranceConnect (a strict stand-in, franceconnect.py): issuer ``<url>/api/v2``, the demo client
+``FC_CLIENT_ID`` / ``FC_CLIENT_SECRET`` (``client_secret_post``), redirect URIs from
+``--fc-redirect-uri URI`` (repeatable; default: ``make demo``'s), an identity chooser with one
+account per FranceConnect staging case (``login_hint=<account>`` skips it). Its access tokens work
+on the sandbox's quotient familial FranceConnect route and API Impôt particulier's FranceConnect
+routes for 60 s, checked as by ``checktoken``.
+
 In tests::
 
     with start_sandbox() as sandbox:          # a free loopback port
@@ -44,6 +51,13 @@ Faults: see faults.py.
 """
 
 from .faults import Fault, parse_fault
+from .franceconnect import (
+    FC_CLIENT_ID,
+    FC_CLIENT_SECRET,
+    FC_DATA_PROVIDER_ID,
+    FC_DATA_PROVIDER_SECRET,
+    FranceConnect,
+)
 from .server import Sandbox, SandboxStats, start_sandbox
 from .tokens import (
     BENCHMARK_TOKEN,
@@ -66,10 +80,15 @@ __all__ = [
     "DEFAULT_OAUTH_CLIENT_SECRET",
     "DEFAULT_TOKEN",
     "EXPIRED_TOKEN",
+    "FC_CLIENT_ID",
+    "FC_CLIENT_SECRET",
+    "FC_DATA_PROVIDER_ID",
+    "FC_DATA_PROVIDER_SECRET",
     "NO_QF_SCOPE_TOKEN",
     "QF_ONLY_TOKEN",
     "QF_SCOPES",
     "Fault",
+    "FranceConnect",
     "Sandbox",
     "SandboxStats",
     "TokenInfo",

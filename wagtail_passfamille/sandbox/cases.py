@@ -152,6 +152,7 @@ class Households:
 
     book: CaseBook
     france_connect: Mapping[str, str]  # fake FranceConnect token -> numéro fiscal
+    france_connect_accounts: Mapping[str, str]  # FranceConnect stand-in account -> numéro fiscal
 
 
 @cache
@@ -171,12 +172,21 @@ def households() -> Households:
             for c in data["cases"]
         ),
     )
-    return Households(book=book, france_connect=dict(data["france_connect"]))
+    return Households(
+        book=book,
+        france_connect=dict(data["france_connect"]),
+        france_connect_accounts=dict(data["france_connect_accounts"]),
+    )
 
 
 def france_connect_identity(case: Case) -> dict[str, Any] | None:
     """A fake FranceConnect token's identité pivot, as v3 query parameters (or None)."""
-    claims = case.json().get("token_introspection", {})
+    return identity_from_claims(case.json().get("token_introspection", {}))
+
+
+def identity_from_claims(claims: Mapping[str, Any]) -> dict[str, Any] | None:
+    """An active checktoken answer's identity as v3 query parameters, the way API Particulier
+    maps it (reference §4.2), or None."""
     birthdate = str(claims.get("birthdate", ""))
     if not claims.get("active") or len(birthdate) != 10:
         return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote
 
-from . import cases
+from . import cases, fc_accounts
 from .answers import Answer, Request, dgfip_error, json_answer
 
 if TYPE_CHECKING:
@@ -31,6 +31,7 @@ MEDIA = "application/prs.dgfip.part.situations.ir.assiettes.v1+json"
 DERNIERE_MEDIA = "application/prs.dgfip.part.derniere.situations.ir.assiettes.v1+json"
 # python-stdnum's fr.nif format: 13 digits, the first one 0 to 3.
 _SPI_RE = re.compile(r"[0-3][0-9]{12}", re.ASCII)
+NO_HOUSEHOLD = "3999999999908"
 _ANNREV_RE = re.compile(r"[0-9]{4}", re.ASCII)
 
 ROUTES = (
@@ -137,10 +138,15 @@ def situation(
         return dgfip_error(400, "4000", "X-Correlation-ID absent ou mal formé")
     households = cases.households()
     book = households.book
+    masks: frozenset[str] | None = None
     if endpoint.endswith("france_connect"):
-        spi = households.france_connect.get(request.header("x-franceconnect-oauth") or "")
+        fc_token = request.header("x-franceconnect-oauth") or ""
+        spi = households.france_connect.get(fc_token)
         if spi is None:
-            return dgfip_error(403, "4031", "Jeton FranceConnect refusé")
+            found = _france_connect_household(state, fc_token)
+            if isinstance(found, Answer):
+                return found
+            spi, masks = found
         annrev = groups[0]
     else:
         spi, annrev = groups
@@ -153,7 +159,46 @@ def situation(
     if case.status != 200:
         return Answer(case.status, case.body)
     if endpoint.startswith("derniere"):
-        payload = {"annRevenu": int(annrev), **case.json()}
+        payload = {"annRevenu": int(annrev), **_masked(case.json(), masks)}
         body = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
         return Answer(200, body, DERNIERE_MEDIA)
+    if masks is not None:
+        body = json.dumps(_masked(case.json(), masks), ensure_ascii=False, indent=1)
+        return Answer(200, body.encode("utf-8"), MEDIA)
     return Answer(200, case.body, MEDIA)
+
+
+# Which FranceConnect scope unmasks which field (DataPass's scope names; the masking itself is
+# the sandbox's assumption, unverified: the DGFiP documents no FranceConnect test data).
+FC_MASKS = {
+    "rfr": "dgfip_rfr",
+    "nbPart": "dgfip_nbpart",
+    "sitFam": "dgfip_sitfam",
+    "pac": "dgfip_pac_nbPac",
+    "aft": "dgfip_aft",
+    "aftDetail": "dgfip_aft",
+}
+
+
+def _france_connect_household(
+    state: SandboxState, fc_token: str
+) -> Answer | tuple[str, frozenset[str]]:
+    """A stand-in FranceConnect token (checked as by checktoken): the account's numéro fiscal
+    (``3999999999908``, no file, when it has none) and its scopes; a 403 when it is inactive,
+    lacks the identity pivot or any ``dgfip_*`` scope."""
+    checked = state.france_connect_checked(fc_token)
+    if checked is None:
+        return dgfip_error(403, "4031", "Jeton FranceConnect refusé ou expiré")
+    if not checked.has_pivot or not any(s.startswith("dgfip_") for s in checked.scopes):
+        return dgfip_error(403, "4031", "Jeton FranceConnect sans les habilitations requises")
+    spi = fc_accounts.tax_household(checked.account.login) or NO_HOUSEHOLD
+    scopes = set(checked.scopes)
+    if "dgfip_pac" in scopes:
+        scopes.add("dgfip_pac_nbPac")
+    return spi, frozenset(scopes)
+
+
+def _masked(payload: dict, masks: frozenset[str] | None) -> dict:
+    if masks is None:
+        return payload
+    return {k: v for k, v in payload.items() if FC_MASKS.get(k, "") in masks or k not in FC_MASKS}

@@ -16,9 +16,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from . import cases, impot, particulier
+from . import cases, franceconnect, impot, particulier
 from .answers import Accepted, Answer, Request, forced, json_answer
 from .faults import Fault, parse_fault
+from .franceconnect import FranceConnect
 from .impot import OAuthClient
 from .state import Received, SandboxState, SandboxStats, france_connect_tokens
 from .tokens import DGFIP_SCOPES, TokenInfo
@@ -60,6 +61,23 @@ _PATHS: dict[str, tuple[str, Handler]] = {
     **{path: ("retired", particulier.retired) for path in particulier.RETIRED},
     **{path: ("dgfip_token", impot.token) for path in impot.TOKEN_PATHS},
 }
+# FranceConnect's own paths (the stand-in), after FranceConnect's route names.
+_FC_PATHS: dict[str, tuple[str, Callable[[FranceConnect, Request], Answer]]] = {
+    "/.well-known/openid-configuration": ("fc_discovery", FranceConnect.discovery),
+    "/authorize": ("fc_authorize", FranceConnect.authorize),
+    "/interaction": ("fc_interaction", FranceConnect.interaction),
+    "/token": ("fc_token", FranceConnect.token),
+    "/userinfo": ("fc_userinfo", FranceConnect.userinfo),
+    "/jwks": ("fc_jwks", FranceConnect.jwks),
+    "/session/end": ("fc_session_end", FranceConnect.session_end),
+    "/token/revocation": ("fc_revocation", FranceConnect.revocation),
+    "/checktoken": ("fc_checktoken", FranceConnect.checktoken),
+}
+for _path, (_endpoint, _method) in _FC_PATHS.items():
+    _PATHS[franceconnect.PREFIX + _path] = (
+        _endpoint,
+        lambda state, request, method=_method: method(state.franceconnect, request),
+    )
 
 
 def route(path: str) -> tuple[str, str, Handler]:
@@ -281,11 +299,18 @@ class Sandbox:
         *,
         tokens: Mapping[str, TokenInfo] | None = None,
         verbose: bool = False,
+        fc_redirect_uris: Iterable[str] | None = None,
+        fc_logout_uris: Iterable[str] | None = None,
     ) -> None:
-        self.state = SandboxState(extra_tokens=dict(tokens or {}))
+        fc = FranceConnect(
+            franceconnect.DEFAULT_REDIRECT_URIS if fc_redirect_uris is None else fc_redirect_uris,
+            franceconnect.DEFAULT_LOGOUT_URIS if fc_logout_uris is None else fc_logout_uris,
+        )
+        self.state = SandboxState(extra_tokens=dict(tokens or {}), franceconnect=fc)
         self.verbose = verbose
         self._server = _Server((host, port), self)
         self._thread: threading.Thread | None = None
+        fc.issuer = self.url + franceconnect.PREFIX
 
     @property
     def url(self) -> str:
@@ -301,6 +326,15 @@ class Sandbox:
     @property
     def token_url(self) -> str:
         return self.url + impot.TOKEN_PATHS[0]
+
+    @property
+    def franceconnect(self) -> FranceConnect:
+        """The FranceConnect stand-in (issuer ``fc_issuer``; move its ``clock`` in tests)."""
+        return self.state.franceconnect
+
+    @property
+    def fc_issuer(self) -> str:
+        return self.state.franceconnect.issuer
 
     @property
     def stats(self) -> SandboxStats:
@@ -410,6 +444,15 @@ def start_sandbox(
     *,
     tokens: Mapping[str, TokenInfo] | None = None,
     verbose: bool = False,
+    fc_redirect_uris: Iterable[str] | None = None,
+    fc_logout_uris: Iterable[str] | None = None,
 ) -> Sandbox:
     """Start a sandbox in a background thread (``port=0``: a free port) and return it."""
-    return Sandbox(host, port, tokens=tokens, verbose=verbose).start()
+    return Sandbox(
+        host,
+        port,
+        tokens=tokens,
+        verbose=verbose,
+        fc_redirect_uris=fc_redirect_uris,
+        fc_logout_uris=fc_logout_uris,
+    ).start()

@@ -18,6 +18,7 @@ from wagtail_passfamille.api_particulier.validation import today as paris_today
 
 from . import cases
 from .faults import FaultPlan
+from .franceconnect import FranceConnect, Introspection
 from .impot import AccessToken, OAuthClient
 from .tokens import (
     DEFAULT_BLACKLIST,
@@ -107,6 +108,7 @@ class SandboxState:
     ping_status: str = "ok"
     rates: RateLimiter = field(default_factory=RateLimiter)
     faults: FaultPlan = field(default_factory=FaultPlan)
+    franceconnect: FranceConnect = field(default_factory=FranceConnect)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -137,7 +139,22 @@ class SandboxState:
     def france_connect(
         self, token: str
     ) -> tuple[frozenset[str], dict[str, Any] | None, cases.Case | None] | None:
-        return self._france_connect.get(token)
+        """A FranceConnect token as API Particulier resolves it: (scopes, identity pivot, case).
+
+        Staging's fake tokens first; else the stand-in's checktoken: None when inactive (50002),
+        no identity when the token lacks the pivot scopes (50003)."""
+        found = self._france_connect.get(token)
+        if found is not None:
+            return found
+        checked = self.franceconnect.introspect(token)
+        if checked is None:
+            return None
+        identity = cases.identity_from_claims(checked.claims) if checked.has_pivot else None
+        return checked.scopes, identity, None
+
+    def france_connect_checked(self, token: str) -> Introspection | None:
+        """The stand-in's checktoken answer for a token (API Impôt particulier's FC routes)."""
+        return self.franceconnect.introspect(token)
 
     # -- DGFiP access tokens
     def issue(self, token: str, access: AccessToken) -> None:
@@ -208,6 +225,7 @@ class SandboxState:
             self.received.clear()
             self._access_tokens.clear()
         self.rates.reset()
+        self.franceconnect.reset()
         self.faults.set(None)
         self.ping_status = "ok"
 
