@@ -17,6 +17,8 @@ from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 from wagtail_passfamille.conf import PREFIX, get_setting
+from wagtail_passfamille.security.admin_session import check_two_factor_setup
+from wagtail_passfamille.security.login_throttle import check_login_throttle
 
 # Apps the package cannot work without, with what each one is for.
 REQUIRED_APPS = {
@@ -282,3 +284,9 @@ def check_upload_middleware(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+# E010: ADMIN_2FA_REQUIRED without the apps and middlewares that enforce it.
+register(Tags.security)(check_two_factor_setup)
+# W010: no django-axes, so no login throttling.
+register(Tags.security)(check_login_throttle)

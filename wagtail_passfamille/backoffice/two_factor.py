@@ -1,7 +1,10 @@
 """Second factor of admin logins: set up a TOTP device, then type its code (django-otp).
 
-django-otp throttles wrong codes per device (growing delays); each wrong code is traced as a
-failed login.
+django-otp throttles wrong codes per device (growing delays); django-axes counts each wrong code,
+on the set-up page as on the verification page, with the wrong passwords of the same account
+and IP, and refuses every code while they are locked out
+(:mod:`wagtail_passfamille.security.login_throttle`). Each wrong code is traced as a failed
+login.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from wagtail_passfamille.backoffice import audit
 from wagtail_passfamille.models import AuditRecord
+from wagtail_passfamille.security import login_throttle
 
 
 class TokenForm(forms.Form):
@@ -52,11 +56,24 @@ def _qr_svg(data: str) -> str:
 def _accept(request, device, token, form) -> bool:
     from django_otp import login as otp_login
 
+    if login_throttle.is_locked(request, request.user):
+        audit.record(
+            request, AuditRecord.Action.LOGIN_FAILED, detail={"second_factor": True, "locked": True}
+        )
+        form.add_error(
+            "token",
+            _(
+                "Trop d'essais infructueux : ce compte est verrouillé pour un moment. "
+                "Réessayez plus tard ou contactez votre administrateur."
+            ),
+        )
+        return False
     allowed, _info = device.verify_is_allowed()
     if allowed and device.verify_token(token.strip().replace(" ", "")):
         otp_login(request, device)
         return True
     audit.record(request, AuditRecord.Action.LOGIN_FAILED, detail={"second_factor": True})
+    login_throttle.count_failure(request, request.user)
     if allowed:
         form.add_error("token", _("Ce code n'est pas valide ou a expiré."))
     else:

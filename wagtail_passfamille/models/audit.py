@@ -53,6 +53,8 @@ class AuditRecord(AppendOnlyModel):
         LOGIN = "login", _("Connexion")
         LOGIN_FAILED = "login_failed", _("Échec de connexion")
         FICHE = "fiche", _("Consultation de la fiche habilitation")
+        SEARCH = "search", _("Recherche d'une personne")
+        OTP_DEVICE = "otp_device", _("Changement de double authentification")
 
     at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

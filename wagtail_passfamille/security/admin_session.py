@@ -7,17 +7,28 @@ concerned. Background requests of the admin (the page editor's "editing sessions
 few seconds) are not activity: an editor left open in a tab must not keep the session alive.
 
 ``AdminTwoFactorMiddleware`` requires, when ``ADMIN_2FA_REQUIRED`` is on, a TOTP code
-(django-otp) before any admin page: users without a device are sent to set one up, users with
-one to type a code. It needs ``django_otp`` and ``django_otp.plugins.otp_totp`` in
-``INSTALLED_APPS`` and ``django_otp.middleware.OTPMiddleware`` before it.
+(django-otp) before *any* request of a staff user (Wagtail admin access, ``is_staff`` or
+superuser), whatever the URL: Wagtail's admin, Django's admin at any prefix, the site's own
+views. Only logging in and out, the second factor's own pages and static files are reachable
+before it. Users without a device are sent to set one up, users with one to type a code. It
+needs ``django_otp`` and ``django_otp.plugins.otp_totp`` in ``INSTALLED_APPS`` and
+``django_otp.middleware.OTPMiddleware`` before it: :func:`check_two_factor_setup` (system check
+``wagtail_passfamille.E010``) errors otherwise.
+
+It also keeps the current request at hand (:func:`current_request`) so that changes of OTP
+devices, which arrive as model signals, are traced with who made them and from where.
 """
 
 from __future__ import annotations
 
 import time
+from contextvars import ContextVar
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.checks import Error
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -72,8 +83,8 @@ class AdminSessionIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-# Admin URLs reachable before the second factor: logging in and out, setting up a device and
-# typing a code, and the assets those pages need.
+# URLs reachable before the second factor: logging in and out (Wagtail's and Django's admin),
+# setting up a device and typing a code, and the assets those pages need.
 TWO_FACTOR_EXEMPT = frozenset(
     {
         "wagtailadmin_login",
@@ -82,8 +93,21 @@ TWO_FACTOR_EXEMPT = frozenset(
         "wagtailadmin_sprite",
         "wagtail_passfamille_2fa_verify",
         "wagtail_passfamille_2fa_setup",
+        "admin:logout",
+        "admin:jsi18n",
     }
 )
+MIDDLEWARE_PATH = "wagtail_passfamille.security.admin_session.AdminTwoFactorMiddleware"
+LEGACY_MIDDLEWARE_PATH = "wagtail_passfamille.admin_session.AdminTwoFactorMiddleware"
+OTP_MIDDLEWARE_PATH = "django_otp.middleware.OTPMiddleware"
+AUTH_MIDDLEWARE_PATH = "django.contrib.auth.middleware.AuthenticationMiddleware"
+
+_current_request: ContextVar = ContextVar("passfamille_current_request", default=None)
+
+
+def current_request():
+    """The request being answered in this thread or task (set by the 2FA middleware)."""
+    return _current_request.get()
 
 
 def user_has_device(user) -> bool:
@@ -92,31 +116,43 @@ def user_has_device(user) -> bool:
     return has_device(user, confirmed=True)
 
 
+def is_staff_user(user) -> bool:
+    """Whoever may see any admin: Wagtail admin access, Django's ``is_staff``, superusers."""
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser or user.is_staff or user.has_perm("wagtailadmin.access_admin"))
+
+
+def _url_name(path_info: str) -> str | None:
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _is_static(path_info: str) -> bool:
+    static_url = getattr(settings, "STATIC_URL", None) or ""
+    return bool(static_url.startswith("/") and path_info.startswith(static_url))
+
+
 class AdminTwoFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.check(request)
-        return response or self.get_response(request)
+        token = _current_request.set(request)
+        try:
+            response = self.check(request)
+            return response or self.get_response(request)
+        finally:
+            _current_request.reset(token)
 
     def check(self, request):
         if not setting("ADMIN_2FA_REQUIRED"):
             return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            return None
-        try:
-            admin_root = reverse("wagtailadmin_home")
-        except NoReverseMatch:  # no Wagtail admin mounted
-            return None
-        if not request.path_info.startswith(admin_root):
-            return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        if match.url_name in TWO_FACTOR_EXEMPT:
             return None
         if getattr(user, "is_verified", None) is None:
             # Fail closed: a second factor that is required but cannot be checked must not
@@ -125,11 +161,73 @@ class AdminTwoFactorMiddleware:
                 "WAGTAIL_PASSFAMILLE_ADMIN_2FA_REQUIRED needs django_otp.middleware.OTPMiddleware "
                 "before AdminTwoFactorMiddleware in MIDDLEWARE."
             )
-        if user.is_verified():
+        if user.is_verified() or not is_staff_user(user):
+            return None
+        if _is_static(request.path_info) or _url_name(request.path_info) in TWO_FACTOR_EXEMPT:
             return None
         target = (
             "wagtail_passfamille_2fa_verify"
             if user_has_device(user)
-            else ("wagtail_passfamille_2fa_setup")
+            else "wagtail_passfamille_2fa_setup"
         )
-        return redirect(reverse(target) + "?" + urlencode({"next": request.get_full_path()}))
+        try:
+            url = reverse(target)
+        except NoReverseMatch:
+            # No page to type a code on (Wagtail's admin or otp_totp missing): refuse.
+            raise ImproperlyConfigured(
+                "WAGTAIL_PASSFAMILLE_ADMIN_2FA_REQUIRED needs Wagtail's admin URLs and "
+                "django_otp.plugins.otp_totp in INSTALLED_APPS."
+            ) from None
+        return redirect(url + "?" + urlencode({"next": request.get_full_path()}))
+
+
+def check_two_factor_setup(app_configs=None, **kwargs):
+    """E010: a required second factor with its apps or middlewares missing or misordered."""
+    if not setting("ADMIN_2FA_REQUIRED"):
+        return []
+    errors = []
+    missing_apps = [
+        app for app in ("django_otp", "django_otp.plugins.otp_totp") if not apps.is_installed(app)
+    ]
+    if missing_apps:
+        errors.append(
+            Error(
+                "WAGTAIL_PASSFAMILLE_ADMIN_2FA_REQUIRED is on but INSTALLED_APPS lacks "
+                + ", ".join(missing_apps)
+                + ".",
+                hint="Add them (see the README's installation section).",
+                id="wagtail_passfamille.E010",
+            )
+        )
+    middleware = list(settings.MIDDLEWARE or [])
+    positions = {}
+    for path in (AUTH_MIDDLEWARE_PATH, OTP_MIDDLEWARE_PATH, MIDDLEWARE_PATH):
+        names = (path, LEGACY_MIDDLEWARE_PATH) if path == MIDDLEWARE_PATH else (path,)
+        found = [i for i, name in enumerate(middleware) if name in names]
+        positions[path] = found[0] if found else None
+    absent = [path for path, position in positions.items() if position is None]
+    if absent:
+        errors.append(
+            Error(
+                "WAGTAIL_PASSFAMILLE_ADMIN_2FA_REQUIRED is on but MIDDLEWARE lacks "
+                + ", ".join(absent)
+                + ": no second factor would be asked.",
+                hint=f"List {AUTH_MIDDLEWARE_PATH}, then {OTP_MIDDLEWARE_PATH}, then "
+                f"{MIDDLEWARE_PATH}.",
+                id="wagtail_passfamille.E010",
+            )
+        )
+    elif not (
+        positions[AUTH_MIDDLEWARE_PATH]
+        < positions[OTP_MIDDLEWARE_PATH]
+        < positions[MIDDLEWARE_PATH]
+    ):
+        errors.append(
+            Error(
+                "WAGTAIL_PASSFAMILLE_ADMIN_2FA_REQUIRED: the middlewares are in the wrong order.",
+                hint=f"List {AUTH_MIDDLEWARE_PATH}, then {OTP_MIDDLEWARE_PATH}, then "
+                f"{MIDDLEWARE_PATH}.",
+                id="wagtail_passfamille.E010",
+            )
+        )
+    return errors

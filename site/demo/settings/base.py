@@ -1,5 +1,6 @@
 """Settings shared by every profile of the demo site (dev, test, production)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,8 @@ INSTALLED_APPS = [
     # Two-factor authentication of agents (required in the production profile).
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Login throttling and lockout per account and per IP (django-axes).
+    "axes",
     # A stock Wagtail site.
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -58,6 +61,8 @@ MIDDLEWARE = [
     "wagtail_passfamille.security.admin_session.AdminTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "demo.urls"
@@ -93,6 +98,24 @@ DATABASES = {
         },
     }
 }
+
+# django-axes first: a locked-out account or IP is refused before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords (any login form) and wrong second-factor codes: after 10 for one account, or
+# 10 from one IP, that account or IP is locked for 30 minutes; every further try during the
+# lock starts the 30 minutes again, and the right password is refused meanwhile.
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "wagtail_passfamille.security.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "wagtail_passfamille.security.login_throttle.lockout_response"
+# No username or IP in the logs, no table of every login: the audit trail traces logins.
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

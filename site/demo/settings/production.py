@@ -49,6 +49,8 @@ if _env("REDIS_URL"):
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Login failures counted in Redis, shared by every worker (hashed keys: no username).
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 
 TASKS = {
     "default": {
