@@ -36,6 +36,10 @@ PROFILE_SECTIONS = {
         "required": ("URL", "TOKEN_URL", "CLIENT_ID", "CLIENT_SECRET"),
         "optional": ("SCOPE",),
     },
+    "FRANCECONNECT": {
+        "required": ("ISSUER", "CLIENT_ID", "CLIENT_SECRET"),
+        "optional": ("ACR", "REDIRECT_URI", "POST_LOGOUT_REDIRECT_URI"),
+    },
 }
 
 SIGNED_COOKIES = "django.contrib.sessions.backends.signed_cookies"
@@ -104,7 +108,9 @@ def _profile_problems(name, profile) -> list[str]:
                 problems.append(f"{section}.{key} must be a string")
         for key in values.keys() - set(spec["required"]) - set(spec["optional"]):
             problems.append(f"{section}.{key} is not a known key")
-        for key in ("URL", "TOKEN_URL"):
+        if section == "FRANCECONNECT" and values.get("ACR", "eidas1") not in ("eidas1",):
+            problems.append(f"{section}.ACR must be eidas1 (FranceConnect, not FranceConnect+)")
+        for key in ("URL", "TOKEN_URL", "ISSUER", "REDIRECT_URI", "POST_LOGOUT_REDIRECT_URI"):
             if values.get(key):
                 problem = _url_problem(values[key])
                 if problem:

@@ -7,10 +7,16 @@ from django.urls import path
 
 from wagtail_passfamille.citizen import public_views
 from wagtail_passfamille.citizen.completion import urlpatterns as completion_urlpatterns
+from wagtail_passfamille.citizen.franceconnect import views as franceconnect
 
 app_name = "wagtail_passfamille"
 
 urlpatterns = [
     path("communes/", public_views.communes, name="communes"),
     *completion_urlpatterns,  # the "à compléter" page
+    # FranceConnect: register <prefix>franceconnect/callback/ and <prefix>franceconnect/logout/done/
+    path("franceconnect/login/<int:page_id>/", franceconnect.login, name="franceconnect_login"),
+    path("franceconnect/callback/", franceconnect.callback, name="franceconnect_callback"),
+    path("franceconnect/logout/", franceconnect.logout, name="franceconnect_logout"),
+    path("franceconnect/logout/done/", franceconnect.logout_done, name="franceconnect_logout_done"),
 ]

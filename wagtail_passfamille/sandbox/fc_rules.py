@@ -24,12 +24,12 @@ FC_DATA_PROVIDER_ID = "api-particulier-bac-a-sable"
 FC_DATA_PROVIDER_SECRET = "bac-a-sable-fournisseur-de-donnees-pas-un-secret"
 #: What ``make demo``'s site registers, when no ``--fc-redirect-uri`` is given.
 DEFAULT_REDIRECT_URIS = (
-    "http://127.0.0.1:8000/franceconnect/callback/",
-    "http://localhost:8000/franceconnect/callback/",
+    "http://127.0.0.1:8000/passfamille/franceconnect/callback/",
+    "http://localhost:8000/passfamille/franceconnect/callback/",
 )
 DEFAULT_LOGOUT_URIS = (
-    "http://127.0.0.1:8000/franceconnect/logout/done/",
-    "http://localhost:8000/franceconnect/logout/done/",
+    "http://127.0.0.1:8000/passfamille/franceconnect/logout/done/",
+    "http://localhost:8000/passfamille/franceconnect/logout/done/",
 )
 CODE_TTL = 30
 TOKEN_TTL = 60

@@ -86,6 +86,10 @@ class FranceConnect:
         self._codes: dict[str, Grant] = {}
         self._tokens: dict[str, Token] = {}
         self._id_tokens: dict[str, Session] = {}
+        # Test switches making the stand-in misbehave, for relying-party tests:
+        # {"id_token": {claim: value or None to drop}, "userinfo": {…}, "userinfo_unsigned": True,
+        #  "foreign_key": True (sign with a key the JWKS does not publish)}.
+        self.tamper: dict[str, Any] = {}
 
     # -- configuration --------------------------------------------------------------------------
     def register_client(
@@ -110,6 +114,7 @@ class FranceConnect:
         return self._keys[0]
 
     def reset(self) -> None:
+        self.tamper = {}
         with self._lock:
             self._transactions.clear()
             self._codes.clear()
@@ -238,7 +243,8 @@ class FranceConnect:
             self._tokens[access_token] = Token(client.client_id, grant.scopes, grant.session, now)
             grant.tokens.append(access_token)
             account = grant.session.account
-            id_token = self.signing_key.sign(
+            id_token = self._sign(
+                "id_token",
                 {
                     "iss": self.issuer,
                     "aud": client.client_id,
@@ -250,7 +256,7 @@ class FranceConnect:
                     "acr": ACR,
                     "amr": ["pwd"],
                     "at_hash": at_hash(access_token),
-                }
+                },
             )
             self._id_tokens[id_token] = grant.session
         payload = {
@@ -277,7 +283,9 @@ class FranceConnect:
             "iat": int(self.clock()),
             **account.released(token.scopes),
         }
-        body = self.signing_key.sign(claims).encode("ascii")
+        if self.tamper.get("userinfo_unsigned"):
+            return json_answer(200, {**claims, **self.tamper.get("userinfo", {})})
+        body = self._sign("userinfo", claims).encode("ascii")
         return Answer(200, body, "application/jwt", (("Cache-Control", "no-store"),))
 
     def session_end(self, request: Request) -> Answer:
@@ -357,6 +365,17 @@ class FranceConnect:
         return Introspection(account, frozenset(scopes), claims)
 
     # -- internals ------------------------------------------------------------------------------
+    def _sign(self, what: str, claims: dict[str, Any]) -> str:
+        """Sign ``claims``, first applying the test switches of ``tamper`` (see __init__)."""
+        for key, value in self.tamper.get(what, {}).items():
+            if value is None:
+                claims.pop(key, None)
+            else:
+                claims[key] = value
+        if self.tamper.get("foreign_key"):
+            return SigningKey.generate().sign(claims)
+        return self.signing_key.sign(claims)
+
     def _active(self, access_token: str | None) -> Token | None:
         now = self.clock()
         with self._lock:

@@ -2,7 +2,7 @@
 
 import os
 
-from wagtail_passfamille.sandbox import DEFAULT_TOKEN
+from wagtail_passfamille.sandbox import DEFAULT_TOKEN, FC_CLIENT_ID, FC_CLIENT_SECRET
 
 from .base import *  # noqa: F403
 
@@ -22,6 +22,12 @@ WAGTAIL_PASSFAMILLE_CREDENTIALS = {
             "TOKEN_URL": SANDBOX_URL + "/oauth/token",
             "CLIENT_ID": "demo",
             "CLIENT_SECRET": "demo-secret",
+        },
+        # The sandbox's FranceConnect stand-in (its default redirect URIs are this site's).
+        "FRANCECONNECT": {
+            "ISSUER": SANDBOX_URL + "/api/v2",
+            "CLIENT_ID": FC_CLIENT_ID,
+            "CLIENT_SECRET": FC_CLIENT_SECRET,
         },
     }
 }
