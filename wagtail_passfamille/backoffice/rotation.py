@@ -1,9 +1,11 @@
-"""Key rotation: re-encrypt every encrypted column with the first key of ENCRYPTION_KEYS.
+"""Key rotation: re-encrypt every encrypted column and file with the first key of ENCRYPTION_KEYS.
 
 Put the new key first in ``WAGTAIL_PASSFAMILLE_ENCRYPTION_KEYS``, keep the old ones after it,
 run ``manage.py passfamille_rotate_keys``, then (after ``WIZARD_LIFETIME``, so that wizards in
 progress finish) remove the old keys. Idempotent: a value the first key already decrypts is left
-alone, so a second run rewrites nothing.
+alone, so a second run rewrites nothing. Citizens' files in the private storage are rotated
+too, chunk by chunk; a file stored in clear before files were encrypted is encrypted, and
+files and folders get owner-only modes.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from django.db import transaction
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Cast
 
+from wagtail_passfamille.citizen.uploads import SUBMISSION_PREFIX, WIZARD_PREFIX, private_storage
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.security.crypto import EncryptedJSONField, _derived_key, fernet
+from wagtail_passfamille.security.file_crypto import FileReport, rotate_files
 
 BATCH = 500
 
@@ -88,3 +92,8 @@ def rotate_column(model, name: str, *, dry_run: bool = False) -> ColumnReport:
 
 def rotate_all(*, dry_run: bool = False) -> list[ColumnReport]:
     return [rotate_column(model, name, dry_run=dry_run) for model, name in encrypted_columns()]
+
+
+def rotate_stored_files(*, dry_run: bool = False) -> FileReport:
+    prefixes = (WIZARD_PREFIX.rstrip("/"), SUBMISSION_PREFIX.rstrip("/"))
+    return rotate_files(private_storage(), primary_fernet(), prefixes, dry_run=dry_run)

@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from wagtail_passfamille.conf import PREFIX, get_setting
+from wagtail_passfamille.security.file_crypto import EncryptedStorage
 
 # Larger images are refused before decoding: a 50 Mpx RGBA image already takes 200 MB.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -325,7 +326,9 @@ class CitizenFileField(forms.FileField):
 
 @functools.cache
 def private_storage() -> Storage:
-    """The storage of ``FILE_STORAGE`` (``{"BACKEND": ..., "OPTIONS": {...}}``), built once."""
+    """The storage of ``FILE_STORAGE`` (``{"BACKEND": ..., "OPTIONS": {...}}``), built once,
+    wrapped so that every file is encrypted on it
+    (:class:`~wagtail_passfamille.security.file_crypto.EncryptedStorage`)."""
     config = get_setting("FILE_STORAGE")
     try:
         backend = import_string(config["BACKEND"])
@@ -333,7 +336,7 @@ def private_storage() -> Storage:
         raise ImproperlyConfigured(
             f"{PREFIX}FILE_STORAGE needs a 'BACKEND' naming a storage class."
         ) from exc
-    return backend(**config.get("OPTIONS", {}))
+    return EncryptedStorage(backend(**config.get("OPTIONS", {})))
 
 
 @receiver(setting_changed)
