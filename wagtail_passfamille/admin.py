@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.contrib import admin as django_admin
 from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
@@ -18,10 +20,14 @@ from wagtail_modeladmin.views import DeleteView, IndexView, InspectView, WMABase
 
 from wagtail_passfamille.backoffice import audit, display
 from wagtail_passfamille.backoffice.filters import (
+    SEARCH_TOKEN_VAR,
     SEARCH_VAR,
     SubmissionFilterForm,
+    filter_params,
+    remember_search,
     search,
     search_kind,
+    search_term,
 )
 from wagtail_passfamille.backoffice.permissions import (
     can_instruct,
@@ -76,8 +82,29 @@ class SubmissionIndexView(IndexView):
     def dispatch(self, request, *args, **kwargs):
         if not self.permission_helper.user_can_list(request.user):
             raise Http404  # the same answer as for any object one may not see
+        if search_kind(request.GET.get(SEARCH_VAR, "")) == "name":
+            # A name typed in the URL: moved to the session at once, out of the history.
+            return redirect(self.search_url(request, request.GET))
+        self.search_term = search_term(request.GET, request.session)
         self.filter_form = SubmissionFilterForm(request.GET or None, user=request.user)
         return super().dispatch(request, *args, **kwargs)
+
+    def search_url(self, request, data) -> str:
+        """The listing's URL for ``data``'s filters and search; a name becomes a token."""
+        params = filter_params(data)
+        params.pop(SEARCH_TOKEN_VAR, None)
+        term = params.pop(SEARCH_VAR, "").strip()
+        kind = search_kind(term)
+        if kind == "reference":
+            params[SEARCH_VAR] = term
+        elif kind == "name":
+            params[SEARCH_TOKEN_VAR] = remember_search(request.session, term)
+        url = self.index_url
+        return url + "?" + urlencode(params) if params else url
+
+    def post(self, request, *args, **kwargs):
+        """The search box posts, so that a searched name never lands in a URL."""
+        return redirect(self.search_url(request, request.POST))
 
     def get_filters(self, request):
         # Only the filter form filters: no arbitrary lookups from the query string.
@@ -88,23 +115,37 @@ class SubmissionIndexView(IndexView):
         return self.filter_form.filter(queryset)
 
     def get_search_results(self, request, queryset, search_term):
-        return search(queryset, search_term)
+        return search(queryset, self.search_term)
 
     def get(self, request, *args, **kwargs):
-        kind = search_kind(self.query)
-        if kind == "name":
-            # Searching a name says whether that person applied: traced (without the name).
-            audit.record(request, AuditRecord.Action.LIST, detail={"search": kind})
+        kind = search_kind(self.search_term)
+        if kind:
+            # Searching says whether that person applied: traced with what was found (never
+            # the term).
+            found = list(self.queryset.order_by().values_list("pk", "reference"))
+            audit.record(
+                request,
+                AuditRecord.Action.LIST,
+                submissions=found,
+                detail={"search": kind, "count": len(found)},
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop(self.PAGE_VAR, None)
+        active_filters = filter_params(self.request.GET)
+        active_filters.pop(SEARCH_VAR, None)
+        active_filters.pop(SEARCH_TOKEN_VAR, None)
         context.update(
             {
                 "filter_form": self.filter_form,
                 "search_var": SEARCH_VAR,
+                "search_token_var": SEARCH_TOKEN_VAR,
+                "search_token": self.request.GET.get(SEARCH_TOKEN_VAR, ""),
+                "search_term": self.search_term,
+                "active_filters": active_filters,
                 "filter_query": query.urlencode(),
             }
         )

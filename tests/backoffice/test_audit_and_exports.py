@@ -61,7 +61,11 @@ def test_each_traced_action_writes_exactly_one_record(client, users, demarche_a,
                 f"{ADMIN}/demandes/export/", {"columns": ["base:reference"], "format": "xlsx"}
             ),
         ),
-        (Action.LIST, lambda: client.get(f"{ADMIN}/demandes/?q=dupont")),
+        (Action.LIST, lambda: client.post(f"{ADMIN}/demandes/", {"q": "dupont"}, follow=True)),
+        (
+            Action.SEARCH,
+            lambda: client.post(f"{ADMIN}/personnes/", {"name": "DUPONT"}),
+        ),
         (
             Action.ACCESS,
             lambda: client.post(
@@ -83,8 +87,7 @@ def test_each_traced_action_writes_exactly_one_record(client, users, demarche_a,
         record = one_new_record(before, action)
         assert record.user == agent and record.username == "agent_a"
         assert record.ip_address == "127.0.0.1"
-        if action != Action.LIST:
-            assert record.references == [sub.reference] and record.submission_ids == [sub.pk]
+        assert record.references == [sub.reference] and record.submission_ids == [sub.pk]
         assert "Dupont" not in str(record.detail) and "DUPONT" not in str(record.detail)
     assert not Submission.objects.filter(pk=sub.pk).exists()
 

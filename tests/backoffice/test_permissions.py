@@ -69,7 +69,7 @@ def requests_on_b(world):
         ("delete form", "get", f"{ADMIN}/demandes/delete/{b.pk}/", None),
         ("audit", "get", f"{ADMIN}/traces/", None),
         ("audit csv", "get", f"{ADMIN}/traces/?export=csv", None),
-        ("person", "get", f"{ADMIN}/personnes/?reference={b.reference}", None),
+        ("person", "post", f"{ADMIN}/personnes/", {"reference": b.reference}),
         (
             "person access",
             "post",

@@ -156,7 +156,7 @@ def test_a_database_dump_holds_no_personal_data_in_clear(client, users, demarche
         f"{ADMIN}/demandes/{second.pk}/statut/",
         {"to_status": "en_instruction", "expected_status": "recue", "comment": "RAS"},
     )
-    client.get(f"{ADMIN}/demandes/?q={FAMILIES[1]['nom']}")
+    client.post(f"{ADMIN}/demandes/", {"q": FAMILIES[1]["nom"]}, follow=True)
     export = client.post(
         f"{ADMIN}/demandes/export/",
         {"columns": ["base:reference", "answer:nom_demandeur"], "format": "csv"},

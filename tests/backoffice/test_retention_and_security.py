@@ -204,7 +204,7 @@ def test_listing_filters_and_search_by_name(client, users, demarche_a):
         ("date_to=2000-01-01", set()),
         ("date_from=nonsense", set()),
     ):
-        html = client.get(f"{ADMIN}/demandes/?{query}").content.decode()
+        html = client.get(f"{ADMIN}/demandes/?{query}", follow=True).content.decode()
         shown = {s for s in (first, second) if s.reference in html}
         assert shown == expected, query
 

@@ -2,12 +2,17 @@
 
 Only plain indexed columns are filtered in SQL; a name is searched through its blind index
 (the HMAC of the normalised name), never by decrypting.
+
+A name searched never appears in a URL (access logs, browser history, Referer): the search box
+posts, and the name is kept in the session, encrypted, under a random token that the listing's
+links, pages and export carry instead (``?recherche=<token>``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from django import forms
 from django.utils import timezone
@@ -16,9 +21,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail_passfamille.backoffice.permissions import demarches_for
 from wagtail_passfamille.models.submissions import Status, Verification
 from wagtail_passfamille.rules.text import normalise_name
-from wagtail_passfamille.security.crypto import blind_index
+from wagtail_passfamille.security.crypto import (
+    InvalidToken,
+    blind_index,
+    decrypt_json,
+    encrypt_json,
+)
 
 SEARCH_VAR = "q"
+SEARCH_TOKEN_VAR = "recherche"  # noqa: S105 (a query parameter)
+SESSION_SEARCHES = "passfamille_searches"
+MAX_REMEMBERED_SEARCHES = 20
+SEARCH_LIFETIME = 12 * 60 * 60  # seconds
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9-]+$")
 
 
@@ -139,16 +153,40 @@ def search(queryset, term: str):
     return queryset
 
 
+def remember_search(session, term: str) -> str:
+    """Keep a searched name in the session (encrypted); return the token standing for it."""
+    searches = dict(session.get(SESSION_SEARCHES) or {})
+    token = secrets.token_urlsafe(12)
+    searches[token] = encrypt_json(term)
+    while len(searches) > MAX_REMEMBERED_SEARCHES:
+        searches.pop(next(iter(searches)))
+    session[SESSION_SEARCHES] = searches
+    return token
+
+
+def search_term(data, session=None) -> str:
+    """The term searched: the name a ``recherche`` token stands for, or ``q``."""
+    data = data or {}
+    token = data.get(SEARCH_TOKEN_VAR)
+    if token:
+        stored = (session.get(SESSION_SEARCHES) or {}).get(token) if session is not None else None
+        try:
+            return decrypt_json(stored, ttl=SEARCH_LIFETIME) if stored else ""
+        except (InvalidToken, ValueError):
+            return ""
+    return data.get(SEARCH_VAR, "")
+
+
 def filter_params(data) -> dict[str, str]:
     """The listing's filter and search parameters from a query string or POST data."""
-    names = [*SubmissionFilterForm.base_fields, SEARCH_VAR]
+    names = [*SubmissionFilterForm.base_fields, SEARCH_VAR, SEARCH_TOKEN_VAR]
     return {name: data.get(name, "") for name in names if data.get(name)}
 
 
-def filtered_submissions(user, data):
+def filtered_submissions(user, data, session=None):
     """Apply the listing's filters and search to ``user``'s submissions: exports use it."""
     from wagtail_passfamille.backoffice.permissions import submissions_for
 
     form = SubmissionFilterForm(data or None, user=user)
     queryset = form.filter(submissions_for(user))
-    return search(queryset, (data or {}).get(SEARCH_VAR, "")), form
+    return search(queryset, search_term(data, session)), form

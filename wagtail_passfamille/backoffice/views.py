@@ -170,7 +170,7 @@ def export_view(request):
     """GET: choose the columns and the format; POST: run the export of the filtered listing."""
     require_instructor(request.user)
     data = request.POST if request.method == "POST" else request.GET
-    queryset, form = filtered_submissions(request.user, data)
+    queryset, form = filtered_submissions(request.user, data, request.session)
     columns = _export_columns(request, queryset, form)
     if request.method != "POST":
         default = {c.key for c in exports.base_columns()}
@@ -250,10 +250,12 @@ class PersonForm(forms.Form):
 
 
 def person_view(request):
-    """Find a person's submissions; export them as JSON (access) or erase them (erasure)."""
+    """Find a person's submissions; export them as JSON (access) or erase them (erasure).
+
+    Searches are posted (a name never goes in a URL) and traced with what they found.
+    """
     require_instructor(request.user)
-    data = request.POST if request.method == "POST" else (request.GET or None)
-    form = PersonForm(data)
+    form = PersonForm(request.POST if request.method == "POST" else None)
     found = None
     if form.is_valid():
         found = list(
@@ -269,6 +271,15 @@ def person_view(request):
                 messages.error(request, _("Cochez la case de confirmation pour effacer."))
             else:
                 return _person_erase(request, found)
+        audit.record(
+            request,
+            Action.SEARCH,
+            submissions=found,
+            detail={
+                "by": "reference" if form.cleaned_data["reference"].strip() else "name",
+                "count": len(found),
+            },
+        )
     return TemplateResponse(
         request,
         "wagtail_passfamille/admin/person.html",
