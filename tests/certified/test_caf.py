@@ -234,9 +234,10 @@ def test_birthplace_search_then_choose_without_javascript(cantine, sandbox):
     prefix = citizen.prefix("etape-3")
     assert re.search(rf'name="{prefix}-caf__commune"[^>]*value="08105"', html)
     assert "pf-error-summary" not in html
-    # Continuing without choosing asks to choose, the list shown again.
+    # Continuing without choosing (Enter in the search box does that) searches: the list is
+    # shown again, no error yet.
     html = citizen.post("etape-3", searching).content.decode()
-    assert "choisissez-la dans la liste" in html and "Charleville-Mézières (08)" in html
+    assert "Charleville-Mézières (08)" in html and "pf-error-summary" not in html
     chosen = citizen.post("etape-3", {**searching, "caf__commune": "08480"})
     assert chosen.status_code == 302
 
@@ -244,7 +245,14 @@ def test_birthplace_search_then_choose_without_javascript(cantine, sandbox):
 def test_the_commune_endpoint_serves_the_autocomplete(client, db):
     data = client.get("/passfamille/communes/", {"q": "charleville"}).json()
     assert {"code": "08105", "label": "Charleville-Mézières (08)"} in data["results"]
-    assert client.get("/passfamille/communes/", {"q": "x"}).json() == {"results": []}
+    assert data["truncated"] is False
+    assert client.get("/passfamille/communes/", {"q": "x"}).json() == {
+        "results": [],
+        "truncated": False,
+    }
+    # More than 20 communes match: 20 are sent, and the citizen is told to refine.
+    data = client.get("/passfamille/communes/", {"q": "saint"}).json()
+    assert len(data["results"]) == 20 and data["truncated"] is True
 
 
 def test_the_session_holds_no_plaintext_identity_or_value(cantine, sandbox):

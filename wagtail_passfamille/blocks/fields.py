@@ -21,6 +21,44 @@ machine_name_validator = RegexValidator(
 )
 
 
+class AutocompleteBlock(blocks.ChoiceBlock):
+    """What the browser may fill the input with (RGAA 11.13, WCAG 1.3.5): the HTML tokens."""
+
+    choices = [
+        ("", _("Aucun")),
+        ("name", _("Nom complet")),
+        ("family-name", _("Nom de famille")),
+        ("given-name", _("Prénom")),
+        ("additional-name", _("Autres prénoms")),
+        ("bday", _("Date de naissance")),
+        ("email", _("Adresse e-mail")),
+        ("tel", _("Téléphone")),
+        ("organization", _("Organisme ou entreprise")),
+        ("street-address", _("Adresse postale")),
+        ("postal-code", _("Code postal")),
+        ("address-level2", _("Commune")),
+        ("country-name", _("Pays")),
+    ]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Remplissage automatique"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Ce que le navigateur peut proposer de remplir, quand le champ porte sur le "
+                "demandeur lui-même (RGAA 11.13)."
+            ),
+        )
+        super().__init__(choices=self.choices, **kwargs)
+
+    def deconstruct(self):
+        # The choices live in the class: editing them never writes a migration.
+        path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        return path, args, kwargs
+
+
 class BaseFieldBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Libellé"), max_length=255)
     name = blocks.CharBlock(
@@ -62,6 +100,7 @@ class TextFieldBlock(BaseFieldBlock):
             "seule une empreinte permet la recherche)."
         ),
     )
+    autocomplete = AutocompleteBlock()
 
     class Meta:
         icon = "pilcrow"
@@ -85,6 +124,7 @@ class EmailFieldBlock(BaseFieldBlock):
         default=True,
         help_text=_("L'accusé de réception et les nouvelles de la demande sont envoyés ici."),
     )
+    autocomplete = AutocompleteBlock(default="email")
 
     class Meta:
         icon = "mail"
@@ -92,6 +132,8 @@ class EmailFieldBlock(BaseFieldBlock):
 
 
 class PhoneFieldBlock(BaseFieldBlock):
+    autocomplete = AutocompleteBlock(default="tel")
+
     class Meta:
         icon = "mobile-alt"
         label = _("Téléphone")
@@ -111,6 +153,7 @@ class DateFieldBlock(BaseFieldBlock):
     min_date = blocks.DateBlock(label=_("Date minimale"), required=False)
     max_date = blocks.DateBlock(label=_("Date maximale"), required=False)
     not_in_future = blocks.BooleanBlock(label=_("Pas dans le futur"), required=False, default=False)
+    autocomplete = AutocompleteBlock()
 
     class Meta:
         icon = "date"

@@ -38,10 +38,17 @@ class PartialDateWidget(LabelledPartsWidget):
 
     def __init__(self, attrs=None):
         numeric = {"inputmode": "numeric", "pattern": "[0-9]*"}
+        # RGAA 11.13: the allocataire may be the citizen, whose browser knows the birth date.
         widgets = (
-            forms.TextInput(attrs={**numeric, "size": 2, "maxlength": 2}),
-            forms.TextInput(attrs={**numeric, "size": 2, "maxlength": 2}),
-            forms.TextInput(attrs={**numeric, "size": 4, "maxlength": 4}),
+            forms.TextInput(
+                attrs={**numeric, "size": 2, "maxlength": 2, "autocomplete": "bday-day"}
+            ),
+            forms.TextInput(
+                attrs={**numeric, "size": 2, "maxlength": 2, "autocomplete": "bday-month"}
+            ),
+            forms.TextInput(
+                attrs={**numeric, "size": 4, "maxlength": 4, "autocomplete": "bday-year"}
+            ),
         )
         super().__init__(widgets, attrs)
 
@@ -146,6 +153,7 @@ class CertifiedSection:
     source = ""
     agency = ""
     required_when_fetching: tuple[str, ...] = ()
+    marked_required: tuple[str, ...] = ()
     document_help = _("PDF, JPEG ou PNG.")
 
     def __init__(self, value):
@@ -231,6 +239,8 @@ class CafSection(CertifiedSection):
     agency = _("la CAF ou de la MSA")
     #: Required once the citizen chooses to share (the form checks them then).
     required_when_fetching = ("nom_naissance", "prenom_1", "sexe", "naissance", "pays")
+    #: Shown without « (facultatif) »: required too (the commune when born in France).
+    marked_required = (*required_when_fetching, "commune_recherche")
 
     def fields(self) -> dict:
         name_field = {"required": False, "max_length": 100}
@@ -357,15 +367,31 @@ class CafSection(CertifiedSection):
             return None
         return LookupRequest("caf", identifiers, self.value.ticked)
 
+    def pending_search(self, data, prefix):
+        """Communes for a search typed but not run (Enter in the search box submits the step):
+        ``None`` when there is nothing to search, the citizen having chosen a commune, another
+        country or another way to share."""
+
+        def posted(name):
+            return (data.get(f"{prefix}-{self.name(name)}") or "").strip()
+
+        if posted("choix") not in ("", FETCH) or posted("pays") not in ("", FRANCE):
+            return None
+        if posted("commune") or len(posted("commune_recherche")) < 2:
+            return None
+        return self.search_results(data, prefix)
+
     def search_results(self, data, prefix):
+        """Up to 21 communes: the template shows 20 and says when there are more."""
         query = (data.get(f"{prefix}-{self.name('commune_recherche')}") or "").strip()
-        return geo.search_communes(query, limit=20) if len(query) >= 2 else []
+        return geo.search_communes(query, limit=21) if len(query) >= 2 else []
 
 
 class DgfipSection(CertifiedSection):
     source = "dgfip"
     agency = _("l'administration fiscale (DGFiP)")
     required_when_fetching = ("numero_fiscal",)
+    marked_required = required_when_fetching
     document_help = _("Votre dernier avis d'imposition, en PDF, JPEG ou PNG.")
 
     def fields(self) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import phonenumbers
@@ -109,3 +110,52 @@ class AddressField(forms.MultiValueField):
             "code_postal": code_postal,
             "commune": commune,
         }
+
+
+def autocomplete_attrs(token) -> dict:
+    """The ``autocomplete`` attribute for an editor's choice (none when not chosen)."""
+    return {"autocomplete": token} if token else {}
+
+
+class DateInputsWidget(LabelledPartsWidget):
+    """A date as day, month and year inputs: the order never depends on the browser's language.
+
+    The value read back is « jour/mois/année » for ``DateField`` to parse; a date posted as one
+    value (``name=2018-05-14``, an older form or a script) is still read.
+    """
+
+    template_name = "wagtail_passfamille/widgets/partial_date.html"
+    part_labels = (_("Jour"), _("Mois"), _("Année"))
+
+    def __init__(self, attrs=None, *, birth_date=False):
+        numeric = {"inputmode": "numeric"}
+        tokens = ("bday-day", "bday-month", "bday-year") if birth_date else ("", "", "")
+        sizes = (2, 2, 4)
+        widgets = [
+            forms.TextInput(
+                attrs={**numeric, "size": size, "maxlength": size, **autocomplete_attrs(token)}
+            )
+            for size, token in zip(sizes, tokens)
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, str) and value.count("/") == 2:
+            return value.split("/")  # as typed, shown again with its error
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return ["", "", ""]
+        if isinstance(value, dt.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+    def value_from_datadict(self, data, files, name):
+        parts = super().value_from_datadict(data, files, name)
+        if not any(parts):
+            return data.get(name)
+        return "/".join(part.strip() if part else "" for part in parts)
+
+    def value_omitted_from_data(self, data, files, name):
+        return super().value_omitted_from_data(data, files, name) and name not in data

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -25,7 +26,12 @@ from wagtail_passfamille.blocks.schema import (
     iter_inputs,
 )
 from wagtail_passfamille.citizen.certified_forms import SECTIONS
-from wagtail_passfamille.citizen.fields import AddressField, FrenchPhoneField
+from wagtail_passfamille.citizen.fields import (
+    AddressField,
+    DateInputsWidget,
+    FrenchPhoneField,
+    autocomplete_attrs,
+)
 from wagtail_passfamille.rules.logic import Truth
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
@@ -57,9 +63,7 @@ class StepForm(forms.Form):
         self.formsets = {}
         for name, spec in self.group_specs.items():
             formset = spec.formset_class(
-                data=self.data if self.is_bound else None,
-                prefix=self.add_prefix(name),
-                form_kwargs={"use_required_attribute": False},
+                data=self.data if self.is_bound else None, prefix=self.add_prefix(name)
             )
             formset.spec = spec
             formset.name = name
@@ -149,6 +153,13 @@ class BoundedFormSet(forms.BaseFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         form.item_number = (index or 0) + 1
+
+    def get_form_kwargs(self, index):
+        # Items up to the minimum are always validated: their inputs carry ``required``; an
+        # extra item left empty is ignored, so its inputs must not claim to be required.
+        kwargs = super().get_form_kwargs(index)
+        kwargs["use_required_attribute"] = index is not None and index < self.min_num
+        return kwargs
 
 
 class GroupSpec:
@@ -249,7 +260,7 @@ class FormBuilder:
                 section = SECTIONS[item.block_type](item.value)
                 fields.update(section.fields())
                 # Not "(facultatif)": required as soon as the citizen chooses to share.
-                cond_required.update(section.name(n) for n in section.required_when_fetching)
+                cond_required.update(section.name(n) for n in section.marked_required)
                 self._sections[section.source] = section
                 self._layout.append((item.block_type, item.name))
                 continue
@@ -275,7 +286,14 @@ class FormBuilder:
     # One method per field type -------------------------------------------------------------
 
     def create_texte_court_field(self, value, options):
-        field = forms.CharField(max_length=value.get("max_length") or 255, **options)
+        token = value.get("autocomplete") or (
+            "family-name" if value.get("is_applicant_name") else ""
+        )
+        field = forms.CharField(
+            max_length=value.get("max_length") or 255,
+            widget=forms.TextInput(attrs=autocomplete_attrs(token)),
+            **options,
+        )
         field.is_applicant_name = bool(value.get("is_applicant_name"))
         return field
 
@@ -288,13 +306,20 @@ class FormBuilder:
 
     def create_email_field(self, value, options):
         field = forms.EmailField(
-            widget=forms.EmailInput(attrs={"autocomplete": "email"}), **options
+            widget=forms.EmailInput(attrs=autocomplete_attrs(value.get("autocomplete", "email"))),
+            **options,
         )
         field.is_contact = bool(value.get("is_contact"))
         return field
 
     def create_telephone_field(self, value, options):
-        return FrenchPhoneField(**options)
+        token = value.get("autocomplete", "tel")
+        return FrenchPhoneField(
+            widget=forms.TextInput(
+                attrs={"type": "tel", "inputmode": "tel", **autocomplete_attrs(token)}
+            ),
+            **options,
+        )
 
     def create_nombre_field(self, value, options):
         validators = []
@@ -311,10 +336,15 @@ class FormBuilder:
         )
 
     def create_date_field(self, value, options):
+        # The expected form, before the inputs (with the editor's help, if any).
+        example = _("Par exemple 14 5 2018.")
+        help_text = options.pop("help_text")
+        options["help_text"] = format_lazy("{} {}", help_text, example) if help_text else example
         return CitizenDateField(
             min_date=value.get("min_date"),
             max_date=value.get("max_date"),
             not_in_future=bool(value.get("not_in_future")),
+            widget=DateInputsWidget(birth_date=value.get("autocomplete") == "bday"),
             **options,
         )
 
@@ -343,16 +373,21 @@ class FormBuilder:
 
 
 class CitizenDateField(forms.DateField):
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    """A date typed as day, month and year in three labelled inputs (never a native picker,
+    whose order follows the browser's language); an ISO date posted as one value still works."""
+
+    widget = DateInputsWidget
+    default_error_messages = {
+        "invalid": _(
+            "Indiquez une date qui existe : le jour (1 à 31), le mois (1 à 12) et l'année "
+            "(4 chiffres), par exemple 14 5 2018."
+        ),
+    }
 
     def __init__(self, *, min_date=None, max_date=None, not_in_future=False, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         super().__init__(**kwargs)
         self.min_date, self.max_date, self.not_in_future = min_date, max_date, not_in_future
-        if min_date:
-            self.widget.attrs["min"] = min_date.isoformat()
-        if max_date:
-            self.widget.attrs["max"] = max_date.isoformat()
 
     def validate(self, value):
         super().validate(value)

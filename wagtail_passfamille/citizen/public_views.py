@@ -11,7 +11,13 @@ from wagtail_passfamille import geo
 def communes(request):
     """Birthplace search for the autocomplete: what the "Rechercher" button does without JS."""
     query = request.GET.get("q", "")[:100]
-    results = geo.search_communes(query, limit=20) if len(query.strip()) >= 2 else []
-    response = JsonResponse({"results": [{"code": c.code, "label": c.label} for c in results]})
+    results = geo.search_communes(query, limit=21) if len(query.strip()) >= 2 else []
+    response = JsonResponse(
+        {
+            "results": [{"code": c.code, "label": c.label} for c in results[:20]],
+            # More than 20 match: the citizen is told to refine the search.
+            "truncated": len(results) > 20,
+        }
+    )
     patch_cache_control(response, public=True, max_age=3600)
     return response

@@ -138,7 +138,8 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         return self.request.session.get("passfamille_submitted", {}).get(self.submitted_key())
 
     def restart(self, message):
-        messages.warning(self.request, message)
+        # "expired": the next page's title says so too (WCAG 2.4.2).
+        messages.warning(self.request, message, extra_tags="expired")
         return redirect(self.page.url)
 
     def check_instance(self):
@@ -199,12 +200,15 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
             return OrderedDict(self._form_list)
         form_list = OrderedDict()
         answers = {}
+        self._steps_undecided = False
         for name, step_value in self.page.step_blocks:
             rule = step_value.condition_rule
-            if (
-                rule is not None
-                and evaluate(rule, self.rules_context(answers, rule)) is not Truth.TRUE
-            ):
+            truth = (
+                Truth.TRUE if rule is None else evaluate(rule, self.rules_context(answers, rule))
+            )
+            # A step whose condition reads answers not given yet: the total is not known.
+            self._steps_undecided |= truth is Truth.UNKNOWN
+            if truth is not Truth.TRUE:
                 continue
             form_list[name] = self.build_form_class(step_value, answers)
             cleaned = self.cleaned_step(name, form_list[name])
@@ -321,8 +325,11 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
             return self.change_group_items(step)
         if SEARCH_BUTTON in request.POST:
             return self.search_commune(step)
+        data = self.with_pending_search(step, request.POST)
+        if data is None:
+            return self.search_commune(step)
 
-        form = self.get_form(step=step, data=request.POST, files=self.posted_files(step))
+        form = self.get_form(step=step, data=data, files=self.posted_files(step))
         if not form.is_valid():
             return self.render(form, commune_results=self.commune_results(form))
         # Certified data are fetched here, once per identifier set, never in clean().
@@ -417,6 +424,23 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
                     results[source] = section.search_results(form.data, form.prefix)
         return results
 
+    def with_pending_search(self, step, data):
+        """The posted data, the only commune found put in when a birthplace search was typed
+        but not run (Enter in the search box); ``None`` when the citizen must choose first."""
+        form_class = self.get_form_list().get(step)
+        prefix = self.get_form_prefix(step)
+        for section in getattr(form_class, "certified_sections", {}).values():
+            found = (
+                section.pending_search(data, prefix) if hasattr(section, "pending_search") else None
+            )
+            if found is None:
+                continue
+            if len(found) != 1:
+                return None
+            data = data.copy()
+            data[f"{prefix}-{section.name('commune')}"] = found[0].code
+        return data
+
     def search_commune(self, step):
         data = self.request.POST.copy()
         form = self.get_form(step=step, data=data, files=self.posted_files(step))
@@ -427,7 +451,9 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         form = self.get_form(step=step, data=data, files=self.posted_files(step))
         self.storage.set_step_data(step, self.get_form_step_data(form))
         form.show_errors = False
-        return self.render(form, commune_results=self.commune_results(form, force=True))
+        return self.render(
+            form, commune_results=self.commune_results(form, force=True), commune_searched=True
+        )
 
     # Storage of step data --------------------------------------------------------------------
 
@@ -492,7 +518,8 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
                 "page": self.page,
                 "step_value": step_values.get(current),
                 "step_number": index + 1,
-                "step_count": len(steps),
+                # Shown only when known: « Étape 4 », then never « Étape 5 sur 7 » after « sur 6 ».
+                "step_count": None if self._steps_undecided else len(steps),
                 "is_recap": current == RECAP_SLUG,
                 "previous_slug": self.slug(steps[index - 1]) if index > 0 else None,
                 "form_action": self.get_step_url(current),
@@ -501,6 +528,8 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
                 "certified_status": step_status(self),
                 "stopped": kwargs.get("stopped"),
                 "commune_results": kwargs.get("commune_results") or {},
+                # Without JavaScript the results take the focus (autofocus) after a search.
+                "commune_searched": kwargs.get("commune_searched", False),
             }
         )
         if current == RECAP_SLUG:

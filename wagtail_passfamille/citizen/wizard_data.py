@@ -17,6 +17,7 @@ def posted_keys(form):
             widget = bound_field.field.widget
             if isinstance(widget, forms.MultiWidget):
                 keys.extend(f"{bound_field.html_name}_{i}" for i in range(len(widget.widgets)))
+                keys.append(bound_field.html_name)  # a date posted as one ISO value
             else:
                 keys.append(bound_field.html_name)
     return keys

@@ -3,8 +3,13 @@
 import json
 
 from django import forms, template
+from django.conf import settings
+from django.forms.widgets import ChoiceWidget
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from wagtail_passfamille.conf import themed
@@ -13,6 +18,39 @@ register = template.Library()
 
 # Widgets rendered as a group of inputs: a fieldset and a legend name the group (RGAA 11.5).
 GROUPED_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple, forms.MultiWidget)
+
+
+def _content_language():
+    """The language editors write démarches in (the site's default language)."""
+    return settings.LANGUAGE_CODE.split("-")[0]
+
+
+def _foreign_interface():
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0] != _content_language()
+
+
+@register.simple_tag
+def editor_lang():
+    """``lang="fr"`` for an element holding editor-written text, when the interface is not in
+    the editors' language (RGAA 8.7); nothing otherwise."""
+    return format_html(' lang="{}"', _content_language()) if _foreign_interface() else ""
+
+
+@register.filter
+def editor_text(value):
+    """Editor-written text in a span carrying its language when the interface speaks another
+    (our own translated strings are lazy and left alone)."""
+    if not value or isinstance(value, Promise) or not _foreign_interface():
+        return value
+    return format_html('<span lang="{}">{}</span>', _content_language(), value)
+
+
+@register.simple_tag
+def step_progress(number, count=None):
+    """« Étape 4 sur 6 », or « Étape 4 » while later steps may still appear or disappear."""
+    if count:
+        return _("Étape %(number)s sur %(count)s") % {"number": number, "count": count}
+    return _("Étape %(number)s") % {"number": number}
 
 
 @register.simple_tag
@@ -40,6 +78,10 @@ def passfamille_field(bound_field, show_errors=True):
         )
     client_rule = getattr(bound_field.form, "client_conditions", {}).get(bound_field.name)
     widget_html = bound_field.as_widget(attrs=attrs)
+    if grouped:
+        # The fieldset carries the field's id (the error summary's target, focusable): the
+        # wrapper Django gives a group of inputs must not repeat it.
+        widget_html = mark_safe(widget_html.replace(f' id="{field_id}"', "", 1))
     if not errors and bound_field.errors:
         # Django marks fields with errors invalid; errors not shown (coming back to a step)
         # must not be announced either.
@@ -56,6 +98,10 @@ def passfamille_field(bound_field, show_errors=True):
         "error_id": error_id,
         "described_by": described_by,
         "grouped": grouped,
+        # Choices typed by the editor (a label of ours is lazy: translated, choices too).
+        "choices_lang": editor_lang()
+        if isinstance(widget, ChoiceWidget) and not isinstance(bound_field.label, Promise)
+        else "",
         "is_checkbox": isinstance(widget, forms.CheckboxInput),
         "optional": not bound_field.field.required
         and bound_field.name not in getattr(bound_field.form, "conditionally_required", ()),

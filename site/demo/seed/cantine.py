@@ -14,7 +14,7 @@ def cantine_steps():
             "Responsable légal",
             [
                 field("texte_court", "Nom", "nom_demandeur", is_applicant_name=True),
-                field("texte_court", "Prénom", "prenom_demandeur"),
+                field("texte_court", "Prénom", "prenom_demandeur", autocomplete="given-name"),
                 field(
                     "email",
                     "Adresse e-mail",

@@ -9,7 +9,7 @@ def pass_famille_steps():
             "Demandeur",
             [
                 field("texte_court", "Nom", "nom_demandeur", is_applicant_name=True),
-                field("texte_court", "Prénom", "prenom_demandeur"),
+                field("texte_court", "Prénom", "prenom_demandeur", autocomplete="given-name"),
                 field("email", "Adresse e-mail", "email", is_contact=True),
                 field("telephone", "Téléphone", "telephone", required=False),
             ],

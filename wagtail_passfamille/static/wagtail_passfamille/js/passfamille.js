@@ -7,6 +7,13 @@
   var summary = document.getElementById("pf-error-summary");
   if (summary) { summary.focus(); }
 
+  // After « Ajouter », « Retirer » or « Rechercher la commune », the page comes back with an
+  // anchor (the new item, the group, the results): focus it, as a keyboard user expects.
+  if (!summary && window.location.hash.length > 1) {
+    var anchored = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    if (anchored && anchored.getAttribute("tabindex") === "-1") { anchored.focus(); }
+  }
+
   // "Imprimer cette page" on the confirmation page.
   Array.prototype.forEach.call(document.querySelectorAll(".pf-print"), function (button) {
     button.hidden = false;
@@ -35,6 +42,14 @@
     if (!input || !results || !window.fetch) { return; }
     var name = hidden ? hidden.name : input.name.replace("commune_recherche", "commune");
     var timer = null;
+    var button = box.querySelector('button[name="passfamille_search"]');
+    // Enter in the search box searches (the server's search), instead of sending the step.
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && button) {
+        event.preventDefault();
+        button.click();
+      }
+    });
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
       var query = input.value.trim();
@@ -52,6 +67,12 @@
               ? results.getAttribute("data-choose-label") || "Choisissez votre commune de naissance"
               : results.getAttribute("data-none-label") || "Aucune commune ne correspond.";
             fieldset.appendChild(legend);
+            function hint(text) {
+              var p = document.createElement("p");
+              p.className = "pf-hint"; p.textContent = text; fieldset.appendChild(p);
+            }
+            if (data.truncated && results.getAttribute("data-more-label")) { hint(results.getAttribute("data-more-label")); }
+            if (!data.results.length && results.getAttribute("data-abroad-label")) { hint(results.getAttribute("data-abroad-label")); }
             data.results.forEach(function (commune, index) {
               var row = document.createElement("div");
               row.className = "pf-radio";
