@@ -49,7 +49,12 @@ def import_graph(root: Path) -> dict[str, set[str]]:
 
     for name, path in files.items():
         is_package = path.name == "__init__.py"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            # Imports for type checkers only never run: ``if TYPE_CHECKING:`` blocks are skipped.
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                node.body = []
+        for node in ast.walk(tree):
             found: list[str] = []
             if isinstance(node, ast.Import):
                 found = [alias.name for alias in node.names]
@@ -62,8 +67,13 @@ def import_graph(root: Path) -> dict[str, set[str]]:
                 hit = target(imported)
                 if hit and hit != name:
                     graph[name].add(hit)
-    # A package's __init__ is imported on the way to any of its modules; that edge is implicit
-    # and not a dependency of the importing module on the package's other modules.
+                    # Importing ``a.b.c`` runs ``a.b``'s __init__ first: an edge too, unless the
+                    # importer sits inside ``a.b`` (its own package is already being imported).
+                    parent = hit.rpartition(".")[0]
+                    while parent.count(".") >= 1:
+                        if not (name + ".").startswith(parent + ".") and parent in files:
+                            graph[name].add(parent)
+                        parent = parent.rpartition(".")[0]
     return graph
 
 

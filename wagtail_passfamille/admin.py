@@ -34,7 +34,8 @@ from wagtail_passfamille.backoffice.permissions import (
     get_submission_or_404,
     submissions_for,
 )
-from wagtail_passfamille.backoffice.tasks import completion_url
+from wagtail_passfamille.backoffice.person import erase
+from wagtail_passfamille.backoffice.views import StatusForm
 from wagtail_passfamille.backoffice.workflow import completable_fields
 from wagtail_passfamille.conf import get_setting as setting
 from wagtail_passfamille.models import AuditRecord, Submission, SubmissionFile
@@ -182,7 +183,6 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        from wagtail_passfamille.backoffice.views import StatusForm
 
         submission = self.instance
         files = list(SubmissionFile.objects.filter(submission=submission).order_by("pk"))
@@ -201,7 +201,7 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
                     submission.verification, submission.verification
                 ),
                 "sections": display.answer_sections(submission, files_by_field),
-                "certified": display.certified_sections(submission.certified),
+                "certified": display.certified_sections(submission),
                 "outcome": display.outcome_context(submission.outcome),
                 "files": files,
                 "changes": [
@@ -213,7 +213,7 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
                     for change in changes
                 ],
                 "completions": [
-                    (completion, completion_url(completion) if completion.is_open else "")
+                    (completion, completion.public_url() if completion.is_open else "")
                     for completion in submission.completion_requests.order_by("-created_at")
                 ],
                 "status_form": status_form,
@@ -227,7 +227,6 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
 
 class SubmissionDeleteView(SubmissionLookupMixin, DeleteView):
     def delete_instance(self):
-        from wagtail_passfamille.backoffice.person import erase
 
         items, files = erase([self.instance])
         audit.record(

@@ -21,22 +21,22 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from wagtail_passfamille.backoffice import audit
+from wagtail_passfamille.backoffice.tasks import enqueue_new_submission_notice
 from wagtail_passfamille.models import AuditRecord, Submission
+from wagtail_passfamille.security.admin_session import mark_activity
 
 
 @receiver(post_save, sender=Submission, dispatch_uid="passfamille_new_submission_notice")
 def notify_agents_of_new_submission(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
-    from wagtail_passfamille.backoffice.tasks import enqueue_new_submission_notice
 
     transaction.on_commit(partial(enqueue_new_submission_notice, instance.pk), robust=True)
 
 
 @receiver(user_logged_in, dispatch_uid="passfamille_audit_login")
 def trace_login(sender, request, user, **kwargs):
-    from wagtail_passfamille.backoffice import audit
-    from wagtail_passfamille.security.admin_session import mark_activity
 
     audit.record(request, AuditRecord.Action.LOGIN, user=user)
     if request is not None and hasattr(request, "session"):
@@ -45,7 +45,6 @@ def trace_login(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="passfamille_audit_login_failed")
 def trace_login_failure(sender, credentials, request=None, **kwargs):
-    from wagtail_passfamille.backoffice import audit
 
     User = get_user_model()
     typed = str(

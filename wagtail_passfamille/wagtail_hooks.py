@@ -6,13 +6,15 @@ from wagtail import hooks
 from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 from wagtail_passfamille import admin
-from wagtail_passfamille.backoffice import urls
+from wagtail_passfamille.backoffice import links, urls
 from wagtail_passfamille.backoffice.panels import (
     DemarchePermissionForm,
     InstructorMenuItem,
     SuperuserMenuItem,
     add_dashboard_panel,
 )
+from wagtail_passfamille.citizen.wizard import DemarcheWizardView
+from wagtail_passfamille.editor import preview
 
 admin.register()
 
@@ -27,7 +29,7 @@ def register_instruction_menu():
     items = [
         InstructorMenuItem(
             _("Demandes"),
-            reverse_lazy(urls.INDEX),
+            reverse_lazy(links.INDEX),
             name="passfamille-demandes",
             icon_name="form",
             order=1,
@@ -62,3 +64,14 @@ def register_demarche_permission_panel():
 
 
 hooks.register("construct_homepage_panels", add_dashboard_panel)
+
+
+# What the démarche pages serve (models never import the citizen's or the editor's code).
+@hooks.register("passfamille_wizard_view")
+def wizard_view():
+    return DemarcheWizardView
+
+
+@hooks.register("passfamille_preview")
+def demarche_preview():
+    return preview

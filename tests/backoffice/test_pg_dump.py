@@ -15,6 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from wagtail_passfamille.models import StatusChange
+from wagtail_passfamille.models.certified_record import CertifiedRecord, ChildMatch, SourceRecord
+from wagtail_passfamille.services.matching import Match
 
 from .conftest import submit
 from .test_permissions import ADMIN, MINIMAL_PDF
@@ -67,43 +69,38 @@ BASE64 = "A-Za-z0-9_=+/-"
 
 
 def certified_for(family):
-    return {
-        "caf": {
-            "verification": "verifie",
-            "fields": {
-                "quotient_familial": int(family["qf"]),
-                "allocataires": [
-                    {
-                        "nom_naissance": family["nom"].upper(),
-                        "prenoms": family["prenom"].upper(),
-                        "date_naissance": family["naissance_allocataire"],
-                    }
-                ],
-                "enfants": [
-                    {"prenoms": name.upper(), "date_naissance": born}
-                    for name, born in family["children"]
-                ],
-            },
-            "provenance": {
-                "source": "caf",
-                "endpoint": "/v3/dss/quotient_familial/identite",
-                "api_version": "v3",
-                "fetched_at": "2026-09-12T10:31:00+02:00",
-                "request_id": "req-0001",
-                "cached": False,
-            },
-            "matching": [{"label": name, "result": "match"} for name, _b in family["children"]],
+    """The family's certified record, written by ``CertifiedRecord`` with values in the shape
+    the API clients give (distinctive values, so that a leak cannot hide among common ones)."""
+    caf = SourceRecord(
+        verification="verifie",
+        choice="recuperer",
+        fields={
+            "quotient_familial": {"fournisseur": "CNAF", "valeur": int(family["qf"])},
+            "allocataires": [
+                {
+                    "nom_naissance": family["nom"].upper(),
+                    "prenoms": family["prenom"].upper(),
+                    "date_naissance": family["naissance_allocataire"],
+                }
+            ],
+            "enfants": [
+                {"prenoms": name.upper(), "date_naissance": born}
+                for name, born in family["children"]
+            ],
         },
-        "dgfip": {
-            "verification": "verifie",
-            "fields": {
-                "rfr": int(family["rfr"]),
-                "numero_fiscal": family["numero_fiscal"],
-                "nbPart": 2.5,
-            },
-            "provenance": {"source": "dgfip", "request_id": "req-0002"},
-        },
-    }
+        provenance={"source": "caf", "endpoint": "quotient_familial", "request_id": "req-0001"},
+        matching=tuple(
+            ChildMatch(position, Match.FOUND) for position in range(1, len(family["children"]) + 1)
+        ),
+    )
+    dgfip = SourceRecord(
+        verification="verifie",
+        choice="recuperer",
+        fields={"revenu_fiscal_reference": int(family["rfr"]), "nombre_parts": "2.5"},
+        provenance={"source": "dgfip", "request_id": "req-0002"},
+        kept_identifiers={"numero_fiscal": family["numero_fiscal"]},
+    )
+    return CertifiedRecord({"caf": caf, "dgfip": dgfip})
 
 
 def in_clear(dump: str, value: str) -> bool:
@@ -135,7 +132,7 @@ def test_a_database_dump_holds_no_personal_data_in_clear(client, users, demarche
             file=pdf,
             remarques=f"Allocataire né le {family['naissance_allocataire']}",
         )
-        submission.certified = certified_for(family)
+        submission.certified_record = certified_for(family)
         submission.pending_lookups = {"numero_fiscal": family["numero_fiscal"]}
         submission.save()
         submissions.append(submission)

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from tests.certified.helpers import certified_record_of
 from wagtail_passfamille.backoffice.retention import months_before
 from wagtail_passfamille.models import AuditRecord, StatusChange, Submission, SubmissionFile
 from wagtail_passfamille.security.admin_session import SESSION_KEY
@@ -77,12 +78,14 @@ def test_purge_removes_the_right_rows_and_files_and_only_those(
     assert record.detail["kept_open"] == 1 and record.detail["orphan_files"] == 1
 
 
-def test_purge_drops_certified_values_of_decided_submissions(demarche_a):
+def test_purge_drops_certified_values_of_decided_submissions(demarche_a, sandbox):
     decided, pending = submit(demarche_a), submit(demarche_a)
-    certified = {"caf": {"verification": "verifie", "fields": {"quotient_familial": 812}}}
+    record = certified_record_of("martin")
     for submission in (decided, pending):
-        submission.certified = certified
+        submission.certified_record = record
         submission.save()
+    certified = Submission.objects.get(pk=decided.pk).certified
+    assert certified["sources"]["caf"]["fields"]["quotient_familial"]["valeur"] == 200
     Submission.objects.filter(pk=decided.pk).update(status="refusee")
     call_command("passfamille_purge", verbosity=0)
     assert Submission.objects.get(pk=decided.pk).certified == certified  # option off
@@ -120,26 +123,8 @@ def test_key_rotation_reencrypts_every_column_once(demarche_a, settings, capsys)
     Fernet(new_key.encode()).decrypt(raw.encode())
 
 
-def test_detail_shows_answers_certified_data_and_outcome(client, users, submission_a):
-    submission_a.certified = {
-        "caf": {
-            "verification": "verifie",
-            "fields": {"quotient_familial": 812, "allocataires": [{"nom": "DURAND"}]},
-            "provenance": {
-                "source": "caf",
-                "endpoint": "/v3/dss/quotient_familial/identite",
-                "api_version": "v3",
-                "fetched_at": "2026-09-12T10:31:00+02:00",
-                "request_id": "3f2a9c",
-                "cached": False,
-            },
-            "matching": [
-                {"label": "Léa", "result": "match"},
-                {"label": "Tom", "result": "not_found"},
-            ],
-        },
-        "dgfip": "unexpected shape",
-    }
+def test_detail_shows_answers_certified_data_and_outcome(client, users, submission_a, sandbox):
+    submission_a.certified_record = certified_record_of("lefebvre", ticked=("quotient_familial",))
     submission_a.outcome = {
         "version": 1,
         "reference_date": "2026-09-01",
@@ -178,10 +163,9 @@ def test_detail_shows_answers_certified_data_and_outcome(client, users, submissi
     submission_a.save()
     client.force_login(users["agent_a"])
     html = client.get(f"{ADMIN}/demandes/inspect/{submission_a.pk}/").content.decode()
-    assert "Donnée certifiée — CAF, 12/09/2026, réf. 3f2a9c" in html
-    assert "Quotient familial" in html and "812" in html
-    assert "Léa" in html and "Concordant" in html and "Non trouvé" in html
-    assert "unexpected shape" in html
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert f"Donnée certifiée — CAF, {today}" in html
+    assert "Quotient familial" in html and "2550" in html
     assert "Tarif" in html and "appliquée" in html and "2.35" in html
     assert "Responsable légal" in html and "Enfants à inscrire" in html
     assert "14 mai 2018" in html

@@ -210,7 +210,7 @@ def test_expired_and_forged_links_get_a_clear_french_page(
     # A new « à compléter » supersedes the first link.
     settings.WAGTAIL_PASSFAMILLE_COMPLETION_LINK_MAX_AGE = 3600
     completion = CompletionRequest.objects.get()
-    assert signing.TimestampSigner(salt="wagtail_passfamille.citizen.completion").unsign(
+    assert signing.TimestampSigner(salt="wagtail_passfamille.completion").unsign(
         url.split("/")[-2]
     ) == str(completion.pk)
 
@@ -244,3 +244,18 @@ def test_a_completer_is_always_emailed_and_its_link_shown_to_the_agent(
     url = completion_link(StatusChange.objects.get(pk=task.args[0]))
     html = client.get(f"{ADMIN}/demandes/inspect/{submission_b.pk}/").content.decode()
     assert url in html
+
+
+def test_a_status_change_without_its_trace_is_not_kept(client, users, submission_a, monkeypatch):
+    """The change and its audit row commit together: a crash writing the trace undoes both."""
+    from wagtail_passfamille.backoffice import audit
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    client.force_login(users["agent_a"])
+    monkeypatch.setattr(audit, "record", crash)
+    with pytest.raises(RuntimeError):
+        set_status(client, submission_a, "en_instruction")
+    assert Submission.objects.get(pk=submission_a.pk).status == "recue"
+    assert not StatusChange.objects.filter(submission=submission_a).exists()

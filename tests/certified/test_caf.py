@@ -17,6 +17,8 @@ from tests.demarches.helpers import (
     enfants,
 )
 from wagtail_passfamille.models import Submission, UpstreamCall
+from wagtail_passfamille.models.certified_record import ChildMatch
+from wagtail_passfamille.services.matching import Match
 from wagtail_passfamille.tasks import verify_pending
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,13 +50,13 @@ def test_verified_quotient_familial_is_stored_but_never_shown(cantine, sandbox):
 
     submission = Submission.objects.get()
     assert submission.verification == "verifie"
-    caf = submission.certified["caf"]
-    assert set(caf["fields"]) == {"quotient_familial", "enfants"}  # only what was ticked
-    assert caf["fields"]["quotient_familial"]["valeur"] == 2550
-    assert caf["fields"]["quotient_familial"]["fournisseur"] == "CNAF"
-    assert caf["provenance"]["api_version"] == "v3"
-    assert caf["provenance"]["request_id"]
-    assert caf["provenance"]["endpoint"] == "quotient_familial"
+    caf = submission.certified_record.get("caf")
+    assert set(caf.fields) == {"quotient_familial", "enfants"}  # only what was ticked
+    assert caf.fields["quotient_familial"]["valeur"] == 2550
+    assert caf.fields["quotient_familial"]["fournisseur"] == "CNAF"
+    assert caf.provenance["api_version"] == "v3"
+    assert caf.provenance["request_id"]
+    assert caf.provenance["endpoint"] == "quotient_familial"
     assert submission.pending_lookups is None
     assert "LEFEBVRE" not in str(submission.answers).upper()  # identities are not answers
     (call,) = UpstreamCall.objects.all()
@@ -95,11 +97,8 @@ def test_children_are_matched_for_agents_only(cantine, sandbox):
     finish(citizen)
     html = citizen.client.get(citizen.url("etape-1"), follow=True).content.decode()
     assert "rattache" not in html and "non_trouve" not in html
-    matching = Submission.objects.get().certified["caf"]["matching"]
-    assert matching == [
-        {"position": 1, "result": "rattache"},
-        {"position": 2, "result": "non_trouve"},
-    ]
+    matching = Submission.objects.get().certified_record.get("caf").matching
+    assert matching == (ChildMatch(1, Match.FOUND), ChildMatch(2, Match.NOT_FOUND))
     assert recap.status_code in (200, 302)
 
 
@@ -172,7 +171,7 @@ def test_an_outage_defers_verification_and_the_task_resolves_it(
     submission.refresh_from_db()
     assert submission.verification == "verifie"
     assert submission.pending_lookups is None
-    assert submission.certified["caf"]["fields"]["quotient_familial"]["valeur"] == 2550
+    assert submission.certified_record.get("caf").fields["quotient_familial"]["valeur"] == 2550
     assert UpstreamCall.objects.filter(submission=submission, outcome="verified").count() == 1
 
 
@@ -195,16 +194,16 @@ def test_deferred_verification_ends_in_manual_review_after_the_deadline(cantine,
     assert verify_pending.call(submission.pk, 2) == "manual_review"
     submission.refresh_from_db()
     assert submission.verification == "a_verifier"
-    assert submission.certified["caf"]["manual_review"] is True
+    assert submission.certified_record.get("caf").manual_review is True
     assert submission.pending_lookups is None  # the identity is not kept any longer
 
 
 def test_a_token_error_defers_for_the_citizen_and_alerts_the_town(cantine, sandbox, settings):
     from django.core import mail
 
+    from wagtail_passfamille.citizen.alerts import current_alerts
     from wagtail_passfamille.sandbox import EXPIRED_TOKEN
     from wagtail_passfamille.services import forget_clients
-    from wagtail_passfamille.services.alerts import current_alerts
     from wagtail_passfamille.tasks import send_config_alert
 
     settings.WAGTAIL_PASSFAMILLE_CREDENTIALS["demo"]["API_PARTICULIER"]["TOKEN"] = EXPIRED_TOKEN

@@ -21,13 +21,14 @@ def test_the_tax_situation_is_verified_and_never_shown(pass_famille, sandbox, ty
         assert value not in html
     citizen.post("recapitulatif", {})
     submission = Submission.objects.get()
-    dgfip_data = submission.certified["dgfip"]
+    dgfip_data = submission.certified_record.get("dgfip")
     assert submission.verification == "verifie"
-    assert dgfip_data["fields"]["revenu_fiscal_reference"] == 28450
-    assert dgfip_data["fields"]["nombre_parts"] == "1.0"
-    assert dgfip_data["fields"]["annee_revenus"] == 2024  # "dernier avis disponible"
-    assert "numero_fiscal" not in dgfip_data  # not kept after verification by default
-    assert "situation_famille" not in dgfip_data["fields"]  # not ticked
+    assert dgfip_data.fields["revenu_fiscal_reference"] == 28450
+    assert dgfip_data.fields["nombre_parts"] == "1.0"
+    assert dgfip_data.fields["annee_revenus"] == 2024  # "dernier avis disponible"
+    assert not dgfip_data.kept_identifiers  # not kept after verification by default
+    assert "3999999999901" not in str(submission.certified)
+    assert "situation_famille" not in dgfip_data.fields  # not ticked
 
 
 def test_the_numero_fiscal_is_kept_only_when_the_demarche_says_so(pass_famille, sandbox):
@@ -35,7 +36,8 @@ def test_the_numero_fiscal_is_kept_only_when_the_demarche_says_so(pass_famille, 
     pass_famille.save_revision().publish()
     citizen, _step = pass_famille_until_recap(pass_famille)
     citizen.post("recapitulatif", {})
-    assert Submission.objects.get().certified["dgfip"]["numero_fiscal"] == "3999999999901"
+    record = Submission.objects.get().certified_record.get("dgfip")
+    assert record.kept_identifiers == {"numero_fiscal": "3999999999901"}
 
 
 @pytest.mark.parametrize(

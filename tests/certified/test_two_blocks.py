@@ -46,6 +46,6 @@ def test_two_lookups_of_one_step_are_in_flight_together(seeded, sandbox):
     assert sandbox.stats.max_in_flight == 2  # not one after the other
     citizen.post("etape-2", {"email": "x@example.org"})
     citizen.post("recapitulatif", {})
-    certified_data = Submission.objects.get().certified
-    assert certified_data["caf"]["verification"] == "verifie"
-    assert certified_data["dgfip"]["fields"]["revenu_fiscal_reference"] == 61200
+    record = Submission.objects.get().certified_record
+    assert record.get("caf").verification == "verifie"
+    assert record.get("dgfip").fields["revenu_fiscal_reference"] == 61200

@@ -6,8 +6,8 @@ import time
 
 from django.core.cache import cache
 
+from wagtail_passfamille.citizen.alerts import ALERTS_KEY, current_alerts
 from wagtail_passfamille.sandbox import QF_ONLY_TOKEN
-from wagtail_passfamille.services.alerts import ALERTS_KEY, current_alerts
 
 from .conftest import make_user
 

@@ -13,6 +13,7 @@ Usable without Django. See docs/api-clients.md::
 """
 
 from .client import PRODUCTION_URL, STAGING_URL, ApiParticulierClient, token_expiry
+from .deadline import DeadlineAdapter, Timeout
 from .errors import (
     DGFIP_ASSUMPTIONS,
     ApiError,
@@ -28,7 +29,6 @@ from .errors import (
     RateLimited,
     Unauthorized,
 )
-from .http import DeadlineAdapter, Timeout
 from .impot import ImpotParticulierClient
 from .siret import is_valid_siret, normalise_siret
 from .types import (

@@ -1,10 +1,6 @@
 """The one place that talks HTTP: deadline, body cap, error mapping, one log line, redaction.
 
-A read timeout alone is not a deadline: it restarts on every chunk, so an upstream dripping a byte
-every 0.8 s holds a worker for as long as it likes (reliability A7, F2). Here every socket read of
-a call gets the time left before the call's wall-clock deadline as its timeout, headers included;
-the call ends at the deadline whatever the upstream does. This is done by a requests adapter
-(DeadlineAdapter) whose connections wrap the socket they read the response from.
+Every call runs under a wall-clock deadline enforced on each socket read (see :mod:`.deadline`).
 
 Nothing that leaves this module names the URL: our exceptions carry the endpoint label, are raised
 outside any ``except`` block (so ``__context__`` holds no requests exception, whose text embeds the
@@ -13,25 +9,18 @@ full URL), and urllib3's own debug records are rewritten while one of our calls 
 
 from __future__ import annotations
 
-import http.client
-import io
 import json
 import logging
-import math
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from .deadline import Timeout, call_state, ensure_deadline_adapter, new_session
 from .errors import ApiError, FranceConnectTokenRejected, ProviderUnavailable, error_from_response
 from .types import Provenance
 
@@ -47,128 +36,6 @@ _FAILURE_TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class Timeout:
-    """Seconds allowed to open the connection, and for the whole call (all attempts included)."""
-
-    connect: float = 3.0
-    deadline: float = 6.0
-
-    def __post_init__(self) -> None:
-        for value in (self.connect, self.deadline):
-            if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-                raise ValueError("timeouts must be positive numbers of seconds")
-
-
-# -- Deadline enforcement -------------------------------------------------------------------------
-class _CallState(threading.local):
-    deadline: float | None = None
-    label: str | None = None
-
-
-_call = _CallState()
-
-
-class _DeadlineReader(io.RawIOBase):
-    """Reads the socket through its own file object, each read bounded by the time left."""
-
-    def __init__(self, sock: Any, deadline: float) -> None:
-        super().__init__()
-        self._sock = sock
-        # The socket's own raw file keeps http.client's reference counting: a connection closed
-        # while its response is still being read keeps the descriptor open until we are done.
-        self._file = sock.makefile("rb", buffering=0)
-        self._deadline = deadline
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int | None:
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("call deadline exceeded")
-        self._sock.settimeout(remaining)
-        return self._file.readinto(buffer)
-
-    def fileno(self) -> int:
-        return self._file.fileno()
-
-    def close(self) -> None:
-        if not self.closed:
-            self._file.close()
-        super().close()
-
-
-class _DeadlineSocket:
-    """What http.client's response sees as its socket: only ``makefile`` is used."""
-
-    def __init__(self, sock: Any, deadline: float) -> None:
-        self._sock = sock
-        self._deadline = deadline
-
-    def makefile(self, mode: str, *args: Any, **kwargs: Any) -> io.BufferedReader:
-        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
-
-
-class _DeadlineHTTPResponse(http.client.HTTPResponse):
-    def __init__(self, sock: Any, debuglevel: int = 0, method: str | None = None, url: Any = None):
-        deadline = _call.deadline
-        if deadline is not None:
-            sock = _DeadlineSocket(sock, deadline)
-        super().__init__(sock, debuglevel, method, url)
-
-
-class _DeadlineHTTPConnection(HTTPConnection):
-    response_class = _DeadlineHTTPResponse
-
-
-class _DeadlineHTTPSConnection(HTTPSConnection):
-    response_class = _DeadlineHTTPResponse
-
-
-class _DeadlineHTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _DeadlineHTTPConnection
-
-
-class _DeadlineHTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _DeadlineHTTPSConnection
-
-
-_POOL_CLASSES = {"http": _DeadlineHTTPConnectionPool, "https": _DeadlineHTTPSConnectionPool}
-
-
-class DeadlineAdapter(HTTPAdapter):
-    """A requests adapter whose responses honour the call deadline of our clients.
-
-    Outside our clients' calls it behaves as a plain HTTPAdapter. Mount your own instance (with
-    your pool size) on an injected session; the clients mount a default one when it is missing.
-    """
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _POOL_CLASSES
-
-    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        manager.pool_classes_by_scheme = _POOL_CLASSES
-        return manager
-
-
-def ensure_deadline_adapter(session: requests.Session, url: str) -> None:
-    """Mount a DeadlineAdapter for ``url``'s origin unless the session already has one for it."""
-    if isinstance(session.get_adapter(url), DeadlineAdapter):
-        return
-    parts = urlsplit(url)
-    session.mount(f"{parts.scheme}://{parts.netloc}/", DeadlineAdapter())
-
-
-def new_session() -> requests.Session:
-    session = requests.Session()
-    session.mount("https://", DeadlineAdapter())
-    session.mount("http://", DeadlineAdapter())
-    return session
-
-
 # -- Redaction of urllib3's records ---------------------------------------------------------------
 class _RedactUrllib3(logging.Filter):
     """urllib3 logs request lines with their query string (the identity) and paths (the SPI).
@@ -178,7 +45,7 @@ class _RedactUrllib3(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        label = _call.label
+        label = call_state.label
         if label is not None:
             record.msg = "urllib3 record during %s (details redacted)"
             record.args = (label,)
@@ -334,7 +201,7 @@ class Transport:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return "deadline"
-        _call.deadline, _call.label = deadline, f"{self.api} {endpoint}"
+        call_state.deadline, call_state.label = deadline, f"{self.api} {endpoint}"
         failure: str | None = None
         try:
             response = self.session.request(
@@ -363,7 +230,7 @@ class Transport:
             # requests' messages embed the full URL: keep only the kind of failure.
             failure = "deadline" if time.monotonic() >= deadline else "network"
         finally:
-            _call.deadline = _call.label = None
+            call_state.deadline = call_state.label = None
         if failure is not None:
             return failure
         return _Raw(response.status_code, response.headers, b"".join(chunks))

@@ -7,6 +7,7 @@ search term.
 
 from __future__ import annotations
 
+from wagtail_passfamille.models import AuditRecord
 from wagtail_passfamille.security.client_ip import client_ip
 
 
@@ -30,7 +31,6 @@ def record(
     username=None,
 ):
     """Create one :class:`AuditRecord`. ``submissions`` are instances (or ``(pk, reference)``)."""
-    from wagtail_passfamille.models import AuditRecord
 
     ids = list(submission_ids or [])
     refs = list(references or [])

@@ -1,7 +1,8 @@
 """What an agent reads about one submission: answers by step, certified data, outcome.
 
-Everything here reads stored JSON written by other parts of the app (and by earlier versions of
-them): it renders whatever shape it finds and never raises on an unexpected one.
+Answers are stored JSON written by the wizard (and by earlier versions of it): they are
+rendered whatever shape they have, never raising on an unexpected one. Certified data are read
+through their owning type, ``Submission.certified_record``.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from wagtail_passfamille.citizen.recap import display_value
+from wagtail_passfamille import sources
+from wagtail_passfamille.blocks.display import display_value
 from wagtail_passfamille.models.submissions import Verification
-
-SOURCE_LABELS = {"caf": "CAF", "msa": "MSA", "cnaf": "CAF", "dgfip": "DGFiP"}
+from wagtail_passfamille.rules.outcome import Outcome
+from wagtail_passfamille.security.upload_limits import format_size
+from wagtail_passfamille.services.matching import Match
 
 
 def humanize_key(key) -> str:
@@ -143,10 +146,23 @@ def _date(value):
     return date_format(parsed, "d/m/Y")
 
 
+# The provider a CAF/MSA answer names in its provenance, as agents know it.
+PROVIDER_LABELS = {"cnaf": "CAF", "caf": "CAF", "msa": "MSA"}
+
+
+def source_label(name: str) -> str:
+    """« CAF/MSA », « DGFiP »: the registry's short label, else the stored name."""
+    try:
+        return str(sources.get(name).short_label)
+    except KeyError:
+        return name
+
+
 def provenance_badge(source: str, provenance) -> str:
     """ "Donnée certifiée — CAF, 12/09/2026, réf. 3f2a…" (the parts that are known)."""
     provenance = provenance if isinstance(provenance, dict) else {}
-    parts = [SOURCE_LABELS.get(str(provenance.get("source") or source).lower(), source.upper())]
+    provider = str(provenance.get("fournisseur") or "").lower()
+    parts = [PROVIDER_LABELS.get(provider) or source_label(source)]
     when = _date(provenance.get("fetched_at"))
     if when:
         parts.append(when)
@@ -155,80 +171,76 @@ def provenance_badge(source: str, provenance) -> str:
     return _("Donnée certifiée — %(what)s") % {"what": ", ".join(parts)}
 
 
-def certified_sections(certified):
+def _field_label(source: str, key: str) -> str:
+    try:
+        datum = sources.get(source).datum(key)
+    except KeyError:
+        datum = None
+    return str(datum.label) if datum else humanize_key(key)
+
+
+def certified_sections(submission):
     """One section per source: verification state, badge, fields, per-child matching."""
-    if not isinstance(certified, dict):
-        return []
+    try:
+        record = submission.certified_record
+    except (ValueError, KeyError, TypeError):
+        return [{"source": _("Données certifiées"), "raw": nested_html(submission.certified)}]
     labels = dict(Verification.choices)
+    first_names = _registered_first_names(submission) if record else []
     sections = []
-    for source, data in certified.items():
-        if not isinstance(data, dict):
-            sections.append({"source": SOURCE_LABELS.get(source, source), "raw": nested_html(data)})
-            continue
-        provenance = data.get("provenance") or {}
-        fields = data.get("fields")
-        matching = data.get("matching")
-        verification = data.get("verification") or ""
+    for source, entry in record.items():
         sections.append(
             {
-                "source": SOURCE_LABELS.get(str(source).lower(), source),
-                "verification": labels.get(verification, verification),
-                "badge": provenance_badge(str(source), provenance) if provenance else "",
-                "cached": bool(isinstance(provenance, dict) and provenance.get("cached")),
+                "source": source_label(source),
+                "verification": labels.get(entry.verification, entry.verification),
+                "manual_review": entry.manual_review,
+                "badge": provenance_badge(source, entry.provenance) if entry.provenance else "",
+                "cached": bool(entry.provenance.get("cached")),
                 "fields": [
-                    {"label": humanize_key(k), "value": nested_html(v)}
-                    for k, v in (fields.items() if isinstance(fields, dict) else [])
+                    {"label": _field_label(source, key), "value": nested_html(value)}
+                    for key, value in (entry.fields or {}).items()
                 ],
-                "matching": [_matching_row(item) for item in matching]
-                if isinstance(matching, list)
-                else [],
+                "matching": [_matching_row(match, first_names) for match in entry.matching],
             }
         )
     return sections
 
 
 MATCH_LABELS = {
-    True: _("Concordant"),
-    False: _("Non concordant"),
-    "match": _("Concordant"),
-    "matched": _("Concordant"),
-    "found": _("Concordant"),
-    "mismatch": _("Non concordant"),
-    "not_found": _("Non trouvé dans les données certifiées"),
-    "ambiguous": _("Ambigu"),
-    "unknown": _("Non vérifiable"),
+    Match.FOUND: _("Rattaché au dossier"),
+    Match.NOT_FOUND: _("Non trouvé dans le dossier"),
+    Match.AMBIGUOUS: _("Ambigu"),
+    Match.UNKNOWN: _("Non vérifiable"),
+}
+MATCH_DETAILS = {
+    Match.FOUND: _("Un enfant du dossier a ce prénom et cette date de naissance."),
+    Match.NOT_FOUND: _("Aucun enfant du dossier n'a ce prénom et cette date de naissance."),
+    Match.AMBIGUOUS: _("Plusieurs enfants du dossier correspondent : à vérifier."),
+    Match.UNKNOWN: _("Le prénom ou la date de naissance de l'enfant n'a pas été donné."),
 }
 
 
-def _matching_row(item):
-    if not isinstance(item, dict):
-        return {"who": "", "result": str(item), "detail": ""}
-    who = ""
-    for key in ("label", "child", "enfant", "prenom", "name", "position"):
-        if item.get(key) not in (None, ""):
-            who = item[key]
-            break
-    if isinstance(who, int):
-        who = _("Enfant %(n)s") % {"n": who + 1 if "position" in item else who}
-    result = None
-    for key in ("result", "status", "matched", "match", "outcome"):
-        if key in item:
-            result = item[key]
-            break
-    rest = {
-        k: v
-        for k, v in item.items()
-        if k not in {"label", "child", "enfant", "prenom", "name", "position"}
-        and k not in {"result", "status", "matched", "match", "outcome"}
-    }
-    try:
-        result_text = MATCH_LABELS.get(result, result)
-    except TypeError:
-        result_text = result
+def _registered_first_names(submission) -> list[str]:
+    """First names of the registered children, in the order entered (the matching's order)."""
+    page = submission.page.specific
+    group = page.children_group_name()
+    block = page.children_block()
+    field = (block.value.get("child_first_name_field") if block else None) or "prenom"
+    items = (submission.answers or {}).get(group) if group else None
+    if not isinstance(items, list):
+        return []
+    return [str(item.get(field) or "") if isinstance(item, dict) else "" for item in items]
+
+
+def _matching_row(match, first_names):
+    """« Enfant 1 — Léa » | « Rattaché au dossier » | why."""
+    who = _("Enfant %(n)s") % {"n": match.position}
+    if 0 < match.position <= len(first_names) and first_names[match.position - 1]:
+        who = f"{who} — {first_names[match.position - 1]}"
     return {
-        "who": str(who),
-        "result": str(result_text if result_text is not None else "—"),
-        "detail": nested_html(rest) if rest else "",
+        "who": who,
+        "result": str(MATCH_LABELS[match.result]),
+        "detail": str(MATCH_DETAILS[match.result]),
     }
 
 
@@ -236,7 +248,6 @@ def outcome_context(outcome):
     """Summary lines and each grid as it was when computed (its snapshot in the outcome)."""
     if not isinstance(outcome, dict) or not outcome:
         return None
-    from wagtail_passfamille.rules.outcome import Outcome
 
     context = {"raw": None, "lines": [], "grids": [], "gates": []}
     try:
@@ -278,7 +289,6 @@ def outcome_context(outcome):
 
 
 def file_size(size) -> str:
-    from wagtail_passfamille.citizen.uploads import format_size
 
     try:
         return str(format_size(int(size)))

@@ -17,9 +17,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail_passfamille.backoffice.display import SOURCE_LABELS, answer_text, humanize_key
+from wagtail_passfamille.backoffice.display import answer_text, humanize_key, source_label
 from wagtail_passfamille.blocks.schema import all_inputs
 from wagtail_passfamille.models.submissions import Decision, Status, Verification
+from wagtail_passfamille.rules.outcome import Outcome
 
 CHUNK_SIZE = 500
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -47,13 +48,12 @@ class Column:
             return _answer_cell(submission, name)
         if kind == "certified":
             source, _sep, field = name.partition(".")
-            data = (submission.certified or {}).get(source)
-            if not isinstance(data, dict):
+            record = submission.certified_record.get(source)
+            if record is None:
                 return ""
             if field == "verification":
-                return data.get("verification") or ""
-            fields = data.get("fields")
-            return _flat(fields.get(field)) if isinstance(fields, dict) else ""
+                return record.verification
+            return _flat((record.fields or {}).get(field))
         if kind == "outcome":
             return _outcome_cell(submission, name)
         return ""
@@ -128,8 +128,6 @@ def _answer_cell(submission, name):
 def _outcome_cell(submission, name):
     outcome = submission.outcome if isinstance(submission.outcome, dict) else {}
     if name == "summary":
-        from wagtail_passfamille.rules.outcome import Outcome
-
         try:
             return " ; ".join(Outcome.from_dict(outcome).summary_lines())
         except Exception:
@@ -174,18 +172,17 @@ def available_columns(demarches: Iterable, queryset) -> list[Column]:
                 )
     certified = set()
     for submission in queryset.order_by("-pk").only("certified", "outcome")[:CERTIFIED_SAMPLE]:
-        for source, data in (submission.certified or {}).items():
-            if isinstance(data, dict):
-                certified.add((source, "verification"))
-                for field in data.get("fields") or {}:
-                    certified.add((source, str(field)))
+        for source, record in submission.certified_record.items():
+            certified.add((source, "verification"))
+            for field in record.fields or {}:
+                certified.add((source, str(field)))
         for result in (submission.outcome or {}).get("tariffs") or []:
             name = (result.get("grid") or {}).get("name")
             if name:
                 grids.add((name, (result.get("grid") or {}).get("title") or name))
     certified_group = _("Données certifiées")
     for source, field in sorted(certified, key=lambda sf: (sf[0], sf[1] != "verification", sf[1])):
-        label = SOURCE_LABELS.get(source, source)
+        label = source_label(source)
         what = _("vérification") if field == "verification" else humanize_key(field)
         columns.append(Column(f"certified:{source}.{field}", f"{label} — {what}", certified_group))
     outcome_group = _("Résultat")

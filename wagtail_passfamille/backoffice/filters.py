@@ -18,7 +18,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wagtail_passfamille.backoffice.permissions import demarches_for
+from wagtail_passfamille.backoffice.permissions import demarches_for, submissions_for
+from wagtail_passfamille.models import DemarchePage
 from wagtail_passfamille.models.submissions import Status, Verification
 from wagtail_passfamille.rules.text import normalise_name
 from wagtail_passfamille.security.crypto import (
@@ -125,7 +126,6 @@ def _reference_candidates(term: str) -> list[str]:
     References are ``PREFIX-YEAR-NNNNNN`` (:meth:`ReferenceCounter.next_reference`): an exact
     match on the unique index beats a ``LIKE '%…'`` scan of every row.
     """
-    from wagtail_passfamille.models import DemarchePage
 
     number = int(term)
     prefixes = set(DemarchePage.objects.values_list("reference_prefix", flat=True))
@@ -185,7 +185,6 @@ def filter_params(data) -> dict[str, str]:
 
 def filtered_submissions(user, data, session=None):
     """Apply the listing's filters and search to ``user``'s submissions: exports use it."""
-    from wagtail_passfamille.backoffice.permissions import submissions_for
 
     form = SubmissionFilterForm(data or None, user=user)
     queryset = form.filter(submissions_for(user))

@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from wagtail_passfamille.backoffice.links import index_url
 from wagtail_passfamille.backoffice.permissions import can_instruct
+from wagtail_passfamille.backoffice.views import counts_by_demarche
+from wagtail_passfamille.models import DemarcheGroupPermission, DemarchePage
 from wagtail_passfamille.models.submissions import Status
 
 
@@ -39,7 +42,6 @@ class DemarchePermissionForm(forms.Form):
     )
 
     def __init__(self, data=None, files=None, instance=None, prefix=None, **kwargs):
-        from wagtail_passfamille.models import DemarchePage
 
         self.instance = instance
         initial = {}
@@ -61,7 +63,6 @@ class DemarchePermissionForm(forms.Form):
         )
 
     def save(self):
-        from wagtail_passfamille.models import DemarcheGroupPermission
 
         wanted = {page.pk for page in self.cleaned_data["demarches"]}
         existing = set(
@@ -88,11 +89,9 @@ class SubmissionsSummaryPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context):
-        from wagtail_passfamille.backoffice.views import counts_by_demarche
 
         rows = counts_by_demarche(self.request.user)
         statuses = list(Status.choices)
-        from wagtail_passfamille.backoffice.urls import index_url
 
         return {
             "statuses": statuses,

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from wagtail_passfamille.models import (
+    DemarcheGroupPermission,
+    DemarchePage,
+    Submission,
+    SubmissionFile,
+)
+
 CACHE_ATTRIBUTE = "_passfamille_demarche_ids"
 
 
@@ -25,8 +32,6 @@ def permitted_page_ids(user) -> frozenset[int] | None:
         return None
     cached = getattr(user, CACHE_ATTRIBUTE, None)
     if cached is None:
-        from wagtail_passfamille.models import DemarcheGroupPermission
-
         cached = frozenset(
             DemarcheGroupPermission.objects.filter(group__user=user).values_list(
                 "page_id", flat=True
@@ -46,7 +51,6 @@ def can_instruct(user, page_id: int | None = None) -> bool:
 
 def demarches_for(user):
     """The démarches ``user`` may instruct, by title."""
-    from wagtail_passfamille.models import DemarchePage
 
     queryset = DemarchePage.objects.order_by("title")
     ids = permitted_page_ids(user)
@@ -55,7 +59,6 @@ def demarches_for(user):
 
 def submissions_for(user):
     """Every submission ``user`` may see (none for anonymous or unauthorised users)."""
-    from wagtail_passfamille.models import Submission
 
     ids = permitted_page_ids(user)
     queryset = Submission.objects.all()
@@ -75,7 +78,6 @@ def get_submission_or_404(user, pk, queryset=None):
 
 
 def get_file_or_404(user, pk):
-    from wagtail_passfamille.models import SubmissionFile
 
     try:
         return SubmissionFile.objects.select_related("submission").get(

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from wagtail_passfamille.backoffice.filters import search_kind
 from wagtail_passfamille.backoffice.permissions import submissions_for
+from wagtail_passfamille.citizen.uploads import private_storage
+from wagtail_passfamille.models import Submission, SubmissionFile
 from wagtail_passfamille.security.crypto import blind_index
 
 
@@ -40,7 +42,7 @@ def submission_data(submission) -> dict:
         "libelles": submission.form_snapshot,
         "email_de_contact": submission.contact_email,
         "verification": submission.verification,
-        "donnees_certifiees": submission.certified,
+        "donnees_certifiees": submission.certified_record.to_dict(),
         "eligibilite": submission.decision,
         "tarif": submission.tariff,
         "resultat": submission.outcome,
@@ -74,8 +76,6 @@ def access_export(submissions) -> dict:
 
 def erase(submissions) -> tuple[list[tuple[int, str]], int]:
     """Delete the submissions and their files; returns ([(id, reference)], files deleted)."""
-    from wagtail_passfamille.citizen.uploads import private_storage
-    from wagtail_passfamille.models import SubmissionFile
 
     items = [(s.pk, s.reference) for s in submissions]
     ids = [pk for pk, _ref in items]
@@ -83,8 +83,6 @@ def erase(submissions) -> tuple[list[tuple[int, str]], int]:
         SubmissionFile.objects.filter(submission_id__in=ids).values_list("storage_name", flat=True)
     )
     with transaction.atomic():
-        from wagtail_passfamille.models import Submission
-
         Submission.objects.filter(pk__in=ids).delete()
 
         def delete_files():

@@ -26,8 +26,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from wagtail_passfamille.backoffice.workflow import FINAL
+from wagtail_passfamille.citizen.uploads import (
+    SUBMISSION_PREFIX,
+    delete_stale_wizard_files,
+    private_storage,
+)
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.conf import get_setting as setting
+from wagtail_passfamille.models import DemarchePage, Submission, SubmissionFile
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -70,7 +76,6 @@ class PurgeReport:
 
 def expired_submissions(now=None):
     """(queryset of expired decided submissions, count of expired open ones), all démarches."""
-    from wagtail_passfamille.models import DemarchePage, Submission
 
     now = now or timezone.now()
     expired = Submission.objects.none()
@@ -84,8 +89,6 @@ def expired_submissions(now=None):
 
 
 def purge_submissions(report: PurgeReport, *, dry_run: bool) -> None:
-    from wagtail_passfamille.citizen.uploads import private_storage
-    from wagtail_passfamille.models import Submission, SubmissionFile
 
     expired, report.kept_open = expired_submissions()
     while True:
@@ -112,7 +115,6 @@ def purge_submissions(report: PurgeReport, *, dry_run: bool) -> None:
 
 
 def drop_certified(report: PurgeReport, *, dry_run: bool) -> None:
-    from wagtail_passfamille.models import DemarchePage, Submission
 
     pages = list(
         DemarchePage.objects.filter(drop_certified_after_decision=True).values_list("pk", flat=True)
@@ -121,11 +123,14 @@ def drop_certified(report: PurgeReport, *, dry_run: bool) -> None:
         "pk", "certified", "pending_lookups"
     )
     for submission in decided.iterator(chunk_size=BATCH):
-        if not submission.certified and not submission.pending_lookups:
+        record = submission.certified_record
+        if not record and not submission.pending_lookups:
             continue
         report.certified_dropped += 1
         if not dry_run:
-            Submission.objects.filter(pk=submission.pk).update(certified={}, pending_lookups=None)
+            Submission.objects.filter(pk=submission.pk).update(
+                certified=record.without_values().to_dict(), pending_lookups=None
+            )
 
 
 def _walk(storage, directory):
@@ -140,8 +145,6 @@ def _walk(storage, directory):
 
 
 def purge_orphan_files(report: PurgeReport, *, dry_run: bool) -> None:
-    from wagtail_passfamille.citizen.uploads import SUBMISSION_PREFIX, private_storage
-    from wagtail_passfamille.models import SubmissionFile
 
     storage = private_storage()
     cutoff = time.time() - setting("ORPHAN_FILE_GRACE")
@@ -159,7 +162,6 @@ def purge_orphan_files(report: PurgeReport, *, dry_run: bool) -> None:
 
 
 def purge(*, dry_run: bool = False) -> PurgeReport:
-    from wagtail_passfamille.citizen.uploads import delete_stale_wizard_files
 
     report = PurgeReport()
     purge_submissions(report, dry_run=dry_run)

@@ -15,12 +15,14 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from wagtail_passfamille.backoffice.links import inspect_url
 from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.models import StatusChange, Submission
+from wagtail_passfamille.models.submissions import Status
 
 logger = logging.getLogger(__name__)
 
@@ -60,26 +62,9 @@ def _send(message, retry, attempt, what, object_id) -> str:
     return "sent"
 
 
-def public_root_url(page) -> str:
-    site = page.get_site()
-    if site is not None:
-        return site.root_url
-    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
-
-
-def completion_url(completion) -> str:
-    from wagtail_passfamille.backoffice.workflow import completion_token
-
-    page = completion.submission.page.specific
-    path = reverse("wagtail_passfamille:completion", args=[completion_token(completion)])
-    return public_root_url(page) + path
-
-
 @task()
 def send_status_email(status_change_id: int, attempt: int = 1) -> str:
     """Tell the citizen their submission's new status, in the démarche's own words."""
-    from wagtail_passfamille.models import StatusChange
-    from wagtail_passfamille.models.submissions import Status
 
     change = (
         StatusChange.objects.select_related("submission__page").filter(pk=status_change_id).first()
@@ -92,7 +77,7 @@ def send_status_email(status_change_id: int, attempt: int = 1) -> str:
         link = ""
         completion = getattr(change, "completion_request", None)
         if change.to_status == Status.A_COMPLETER and completion is not None:
-            link = completion_url(completion)
+            link = completion.public_url()
         values = {
             "reference": submission.reference,
             "demarche": page.title,
@@ -115,7 +100,6 @@ def send_status_email(status_change_id: int, attempt: int = 1) -> str:
 @task()
 def send_agents_notice(submission_id: int, kind: str = "new", attempt: int = 1) -> str:
     """Tell the démarche's named agents that a submission arrived (or was completed)."""
-    from wagtail_passfamille.models import Submission
 
     submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
     if submission is None:
@@ -127,8 +111,6 @@ def send_agents_notice(submission_id: int, kind: str = "new", attempt: int = 1) 
     )
     if not recipients:
         return "skipped"
-    from wagtail_passfamille.backoffice.urls import inspect_url
-
     base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
     admin_url = base + inspect_url(submission.pk)
     with translation.override(settings.LANGUAGE_CODE):

@@ -4,25 +4,13 @@ Registered under Wagtail's admin (``register_admin_urls``), so every one of them
 Wagtail's "access admin" permission before our own per-démarche checks.
 """
 
-from django.urls import path, reverse
+from django.apps import apps
+from django.urls import path
 
-# Names of the modeladmin views (see ``admin.py``: base_url_path "passfamille/demandes").
-INDEX = "passfamille_demandes_modeladmin_index"
-INSPECT = "passfamille_demandes_modeladmin_inspect"
-DELETE = "passfamille_demandes_modeladmin_delete"
-
-
-def index_url() -> str:
-    return reverse(INDEX)
-
-
-def inspect_url(pk) -> str:
-    return reverse(INSPECT, args=[pk])
+from wagtail_passfamille.backoffice import audit_views, two_factor, views
 
 
 def urlpatterns():
-    from wagtail_passfamille.backoffice import audit_views, views
-
     return [
         path(
             "passfamille/demandes/<int:pk>/statut/",
@@ -47,11 +35,8 @@ def urlpatterns():
 
 def two_factor_urlpatterns():
     """The second factor's pages, when django-otp's TOTP plugin is installed."""
-    from django.apps import apps
-
     if not apps.is_installed("django_otp.plugins.otp_totp"):
         return []
-    from wagtail_passfamille.backoffice import two_factor
 
     return [
         path("passfamille/2fa/", two_factor.verify_view, name="wagtail_passfamille_2fa_verify"),

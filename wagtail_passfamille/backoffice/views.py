@@ -10,6 +10,7 @@ import json
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from wagtail_passfamille.backoffice import audit, exports, person
 from wagtail_passfamille.backoffice.filters import filter_params, filtered_submissions
+from wagtail_passfamille.backoffice.links import index_url, inspect_url
 from wagtail_passfamille.backoffice.permissions import (
     demarches_for,
     get_file_or_404,
@@ -29,13 +31,13 @@ from wagtail_passfamille.backoffice.permissions import (
     require_instructor,
     submissions_for,
 )
-from wagtail_passfamille.backoffice.urls import index_url, inspect_url
 from wagtail_passfamille.backoffice.workflow import (
     TransitionError,
     allowed_transitions,
     change_status,
     completable_fields,
 )
+from wagtail_passfamille.citizen.uploads import private_storage
 from wagtail_passfamille.models import AuditRecord
 from wagtail_passfamille.models.submissions import Status
 
@@ -102,24 +104,26 @@ def status_view(request, pk):
         return redirect(inspect_url(submission.pk))
     data = form.cleaned_data
     try:
-        change = change_status(
-            submission,
-            data["to_status"],
-            user=request.user,
-            comment=data["comment"].strip(),
-            expected_status=data["expected_status"],
-            fields=data["fields"],
-            document=data["document"],
-        )
+        # The change and its trace commit together: a crash in between leaves neither.
+        with transaction.atomic():
+            change = change_status(
+                submission,
+                data["to_status"],
+                user=request.user,
+                comment=data["comment"].strip(),
+                expected_status=data["expected_status"],
+                fields=data["fields"],
+                document=data["document"],
+            )
+            audit.record(
+                request,
+                Action.STATUS,
+                submissions=[submission],
+                detail={"from": change.from_status, "to": change.to_status},
+            )
     except TransitionError as error:
         messages.error(request, str(error))
         return redirect(inspect_url(submission.pk))
-    audit.record(
-        request,
-        Action.STATUS,
-        submissions=[submission],
-        detail={"from": change.from_status, "to": change.to_status},
-    )
     messages.success(
         request,
         _("Statut de la demande %(reference)s : %(status)s.")
@@ -132,7 +136,6 @@ def status_view(request, pk):
 
 
 def download_view(request, pk):
-    from wagtail_passfamille.citizen.uploads import private_storage
 
     stored = get_file_or_404(request.user, pk)
     try:

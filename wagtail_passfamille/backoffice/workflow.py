@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_passfamille.backoffice.tasks import enqueue_status_email
 from wagtail_passfamille.conf import get_setting as setting
+from wagtail_passfamille.models import CompletionRequest, StatusChange, Submission
 from wagtail_passfamille.models.submissions import Status
 
 FINAL = frozenset({Status.ACCEPTEE, Status.REFUSEE, Status.SANS_SUITE})
@@ -52,8 +53,6 @@ COMPLETABLE_TYPES = frozenset(
     }
 )
 
-COMPLETION_SALT = "wagtail_passfamille.citizen.completion"
-
 
 class TransitionError(Exception):
     """The transition is not allowed from the current status (or it changed meanwhile)."""
@@ -73,18 +72,6 @@ def completable_fields(submission):
     return fields
 
 
-def completion_token(completion) -> str:
-    return signing.TimestampSigner(salt=COMPLETION_SALT).sign(str(completion.pk))
-
-
-def read_completion_token(token: str) -> int:
-    """The completion request's id; raises ``signing.SignatureExpired`` or ``BadSignature``."""
-    value = signing.TimestampSigner(salt=COMPLETION_SALT).unsign(
-        token, max_age=dt.timedelta(seconds=setting("COMPLETION_LINK_MAX_AGE"))
-    )
-    return int(value)
-
-
 def change_status(
     submission,
     to_status,
@@ -101,8 +88,6 @@ def change_status(
     transitions from the same status. E-mails are queued after commit: an SMTP failure never
     undoes a transition.
     """
-    from wagtail_passfamille.models import CompletionRequest, StatusChange, Submission
-
     with transaction.atomic():
         locked = Submission.objects.select_for_update().select_related("page").get(pk=submission.pk)
         if expected_status is not None and locked.status != expected_status:
@@ -121,7 +106,7 @@ def change_status(
         page = locked.page.specific
         if to_status in FINAL and getattr(page, "drop_certified_after_decision", False):
             # The outcome (tariff, eligibility) stays; the certified values go.
-            locked.certified = {}
+            locked.certified_record = locked.certified_record.without_values()
             locked.pending_lookups = None
             update_fields += ["certified", "pending_lookups"]
         locked.save(update_fields=update_fields)
@@ -140,8 +125,6 @@ def change_status(
         # « À compléter » is always e-mailed: the link is how the citizen completes.
         opted_in = getattr(page, "status_email_statuses", None) or []
         if to_status == Status.A_COMPLETER or to_status in opted_in:
-            from wagtail_passfamille.backoffice.tasks import enqueue_status_email
-
             transaction.on_commit(partial(enqueue_status_email, change.pk), robust=True)
     submission.status = to_status
     return change

@@ -6,22 +6,12 @@ Each block sits among a step's fields. At most one of each per démarche.
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from wagtail_passfamille import sources
 from wagtail_passfamille.blocks.conditions import ConditionBlock
 from wagtail_passfamille.blocks.values import CertifiedValue
 
-CAF_DATA_CHOICES = [
-    ("quotient_familial", _("Quotient familial")),
-    ("allocataires", _("Allocataires (parents)")),
-    ("enfants", _("Enfants à charge")),
-    ("adresse", _("Adresse déclarée à la CAF ou à la MSA")),
-]
-DGFIP_DATA_CHOICES = [
-    ("revenu_fiscal_reference", _("Revenu fiscal de référence")),
-    ("nombre_parts", _("Nombre de parts")),
-    ("situation_famille", _("Situation de famille")),
-    ("nombre_personnes_a_charge", _("Nombre de personnes à charge")),
-    ("adresse_fiscale", _("Adresse fiscale")),
-]
+CAF = sources.get("caf")
+DGFIP = sources.get("dgfip")
 
 
 class BaseCertifiedBlock(blocks.StructBlock):
@@ -46,8 +36,8 @@ class BaseCertifiedBlock(blocks.StructBlock):
 class QuotientFamilialBlock(BaseCertifiedBlock):
     data = blocks.MultipleChoiceBlock(
         label=_("Données nécessaires"),
-        choices=CAF_DATA_CHOICES,
-        default=["quotient_familial"],
+        choices=CAF.choices(),
+        default=list(CAF.default_ticked),
         help_text=_(
             "Cochez seulement ce dont la démarche a besoin : seules ces données sont demandées "
             "et conservées. L'adresse demande le droit « cnaf_adresse », souvent absent des "
@@ -75,15 +65,15 @@ class QuotientFamilialBlock(BaseCertifiedBlock):
 
     class Meta:
         icon = "user"
-        label = _("Quotient familial CAF/MSA")
-        source = "caf"
+        label = CAF.label
+        source = CAF.name
 
 
 class SituationFiscaleBlock(BaseCertifiedBlock):
     data = blocks.MultipleChoiceBlock(
         label=_("Données nécessaires"),
-        choices=DGFIP_DATA_CHOICES,
-        default=["revenu_fiscal_reference", "nombre_parts"],
+        choices=DGFIP.choices(),
+        default=list(DGFIP.default_ticked),
     )
     annee = blocks.IntegerBlock(
         label=_("Année des revenus"),
@@ -95,5 +85,5 @@ class SituationFiscaleBlock(BaseCertifiedBlock):
 
     class Meta:
         icon = "doc-full-inverse"
-        label = _("Situation fiscale DGFiP")
-        source = "dgfip"
+        label = DGFIP.label
+        source = DGFIP.name

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 
+from wagtail_passfamille.blocks.certified import QuotientFamilialBlock, SituationFiscaleBlock
 from wagtail_passfamille.blocks.conditions import ConditionBlock
 from wagtail_passfamille.blocks.values import FieldValue, GroupValue
 from wagtail_passfamille.rules.text import machine_name
@@ -280,7 +281,6 @@ class GroupFieldBlock(BaseFieldBlock):
 
 # Defaults below are content the editor owns (French, the démarche's language), not UI text.
 def _certified_blocks():
-    from wagtail_passfamille.blocks.certified import QuotientFamilialBlock, SituationFiscaleBlock
 
     return [
         (

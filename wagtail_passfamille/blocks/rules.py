@@ -12,6 +12,7 @@ from wagtail import blocks
 
 from wagtail_passfamille.blocks.conditions import ConditionBlock
 from wagtail_passfamille.blocks.fields import machine_name_validator
+from wagtail_passfamille.blocks.rules_messages import problem_message
 from wagtail_passfamille.rules import (
     Bracket,
     ChildReductions,
@@ -271,7 +272,6 @@ class GridBlock(blocks.StructBlock):
 
 def grid_error(problems):
     """Attach each problem to the sub-block its path names (the first problem per place)."""
-    from wagtail_passfamille.blocks.rules_messages import problem_message
 
     errors: dict = {}
     non_block = []

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from wagtail_passfamille import sources
+
 # How rules read each field type's answer (rules.variables.VariableKind values).
 FIELD_KINDS = {
     "texte_court": "text",
@@ -26,7 +28,7 @@ FIELD_KINDS = {
 DISPLAY_ONLY = frozenset({"information"})
 # Blocks that fetch certified data: block type → source (their inputs are identities, kept
 # out of the answers).
-CERTIFIED_BLOCKS = {"donnees_caf": "caf", "donnees_dgfip": "dgfip"}
+CERTIFIED_BLOCKS = {source.block_type: source.name for source in sources.all_sources()}
 
 
 @dataclass(frozen=True)

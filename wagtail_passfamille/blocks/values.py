@@ -70,7 +70,8 @@ class StepValue(blocks.StructValue):
 
 
 class CertifiedValue(blocks.StructValue):
-    """A certified-data block: its source ("caf", "dgfip") names its fields and its data."""
+    """A certified-data block: its source (a registered ``sources`` name) names its fields
+    and its data."""
 
     @property
     def source(self) -> str:
@@ -83,6 +84,12 @@ class CertifiedValue(blocks.StructValue):
     @property
     def ticked(self) -> tuple[str, ...]:
         return tuple(self.get("data") or ())
+
+    @property
+    def children_group(self) -> str:
+        """The repeatable group of registered children matched against the source's own
+        children ("" when the block names none)."""
+        return (self.get("children_group") or "").strip()
 
     @property
     def condition_rule(self) -> Rule | None:

@@ -15,21 +15,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_passfamille import sources
+from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs
+from wagtail_passfamille.citizen.alerts import raise_alert
 from wagtail_passfamille.citizen.certified_forms import DOCUMENT, FETCH, REFUSE
+from wagtail_passfamille.models import PassFamilleSettings, UpstreamCall
+from wagtail_passfamille.models.certified_record import CertifiedRecord, ChildMatch, SourceRecord
 from wagtail_passfamille.security.client_ip import client_ip
 from wagtail_passfamille.security.crypto import keyed_hash
-from wagtail_passfamille.services import Backend, Kind, LookupResult, lookup_all
+from wagtail_passfamille.services import Backend, Kind, LookupResult, lookup_all, match_children
 
 logger = logging.getLogger(__name__)
 
 MAX_IDENTITY_ATTEMPTS = 3
-# "auprès de …" and "… ne répond pas": the body is named, never what it answered.
-AGENCIES = {
-    # Translators: read after « auprès de » (« auprès de la CAF ou de la MSA »).
-    "caf": _("la CAF ou de la MSA"),
-    "dgfip": _("l'administration fiscale"),
-}
-SUBJECTS = {"caf": _("La CAF ou la MSA"), "dgfip": _("L'administration fiscale")}
 
 # Worst first: the state of a submission is the worst of its sources'.
 STATE_ORDER = ["a_verifier", "non_trouve", "justificatif", "refus_partage", "verifie"]
@@ -55,7 +53,6 @@ def _state_of(entry: dict) -> str:
 
 def upstream_context(wizard):
     """(profile, recipient, limits) for the wizard's page and request."""
-    from wagtail_passfamille.models import PassFamilleSettings
 
     page, request = wizard.page, wizard.request
     site = page.get_site()
@@ -68,7 +65,6 @@ def upstream_context(wizard):
 
 def record_calls(page, instance: str, results, submission=None):
     """One UpstreamCall per upstream call: no identity, no value."""
-    from wagtail_passfamille.models import UpstreamCall
 
     rows = [
         UpstreamCall(
@@ -135,7 +131,7 @@ def _explain(wizard, form, store, sections) -> bool:
         if entry.get("choice") != FETCH or not entry.get("result"):
             continue
         result = LookupResult.from_dict(entry["result"])
-        agency = AGENCIES[source]
+        agency = sources.get(source).agency
         choix = section.name("choix")
         if result.kind is Kind.VERIFIED:
             messages.success(
@@ -149,7 +145,7 @@ def _explain(wizard, form, store, sections) -> bool:
                     "%(agency)s ne répond pas pour le moment : vous pouvez continuer, vos "
                     "informations seront vérifiées plus tard par nos services."
                 )
-                % {"agency": SUBJECTS[source]},
+                % {"agency": sources.get(source).subject},
             )
         elif result.kind is Kind.NOT_FOUND:
             ok = False
@@ -205,7 +201,6 @@ def _explain(wizard, form, store, sections) -> bool:
 
 def report_config_error(page, source, reason):
     """A token, scope or SIRET problem: the citizen goes on, the town is alerted."""
-    from wagtail_passfamille.services.alerts import raise_alert
 
     logger.warning("Certified data unavailable for page %s (%s): %s", page.pk, source, reason)
     raise_alert(page, source, reason)
@@ -219,64 +214,80 @@ def step_status(wizard):
         status[source] = {
             "choice": entry.get("choice"),
             "kind": result["kind"] if result else None,
-            "agency": AGENCIES[source],
+            "agency": sources.get(source).agency,
         }
     return status
 
 
-def certified_from_store(store: dict, page, sources=None) -> tuple[dict, list, dict]:
-    """(certified, states, pending) from the wizard's store, for the given sources."""
-    certified, states, pending = {}, [], {}
-    for source in sources if sources is not None else list(store):
-        entry = store.get(source)
+def certified_from_store(store: dict, page, names=None) -> tuple[CertifiedRecord, dict]:
+    """(record, pending lookups) from the wizard's store, for the given sources."""
+    record, pending = CertifiedRecord(), {}
+    for name in names if names is not None else list(store):
+        entry = store.get(name)
         if not entry:
             continue
         state = _state_of(entry)
-        states.append(state)
-        item = {"verification": state, "choice": entry.get("choice")}
         result = entry.get("result")
-        if result and entry.get("choice") == FETCH:
-            item["fields"] = result.get("fields") or {}
-            item["provenance"] = result.get("provenance") or {}
-            if state == "a_verifier":
-                pending[source] = {
-                    "identifiers": entry["identifiers"],
-                    "ticked": list(_ticked(page, source)),
-                }
-        certified[source] = item
-    return certified, states, pending
+        fetched = bool(result) and entry.get("choice") == FETCH
+        record = record.with_source(
+            name,
+            SourceRecord(
+                verification=state,
+                choice=entry.get("choice"),
+                fields=(result.get("fields") or {}) if fetched else None,
+                provenance=(result.get("provenance") or {}) if fetched else {},
+            ),
+        )
+        if fetched and state == "a_verifier":
+            pending[name] = {
+                "identifiers": entry["identifiers"],
+                "ticked": list(_ticked(page, name)),
+            }
+    return record, pending
 
 
-def wizard_certified(wizard) -> dict:
+def wizard_certified(wizard) -> CertifiedRecord:
     """What the rules may read of the certified data gathered so far (values stay server-side)."""
     store = wizard.storage.extra_data.get("certified", {})
     return certified_from_store(store, wizard.page)[0]
 
 
 def submission_data(wizard, visible_sources, answers, page):
-    """(certified, verification, pending lookups) for a new submission."""
-    from wagtail_passfamille.services import match_children
+    """(certified record, verification, pending lookups) for a new submission.
 
+    An identifier the démarche keeps (the numéro fiscal) is added to its source's record.
+    """
     store = wizard.storage.extra_data.get("certified", {})
-    certified, states, pending = certified_from_store(store, page, visible_sources)
-    caf = certified.get("caf")
-    group = _children_group(page)
-    if caf and group and caf.get("fields", {}).get("enfants") is not None:
-        name, first_name, birth_date = group
-        caf["matching"] = match_children(
-            answers.get(name) or [],
-            caf["fields"]["enfants"],
-            first_name_field=first_name,
-            birth_date_field=birth_date,
+    record, pending = certified_from_store(store, page, visible_sources)
+    for item in _certified_blocks(page):
+        kept = sources.get(item.name).retained_identifier
+        identifiers = store.get(item.name, {}).get("identifiers") or {}
+        if record.get(item.name) and kept and page.keep_numero_fiscal and identifiers.get(kept):
+            record = record.updated(item.name, kept_identifiers={kept: identifiers[kept]})
+    record = with_children_matching(record, page, answers)
+    return record, aggregate_verification(record.states()), pending or None
+
+
+def with_children_matching(record: CertifiedRecord, page, answers) -> CertifiedRecord:
+    """The record with each registered child matched against its source's children (agents
+    read it; the citizen is never told which child matched)."""
+    for item in _certified_blocks(page):
+        entry = record.get(item.name)
+        children_datum = sources.get(item.name).children_datum
+        children = (entry.fields or {}).get(children_datum) if entry and children_datum else None
+        if children is None or not item.value.children_group:
+            continue
+        matches = match_children(
+            answers.get(item.value.children_group) or [],
+            children,
+            first_name_field=item.value.get("child_first_name_field") or "prenom",
+            birth_date_field=item.value.get("child_birth_date_field") or "date_naissance",
         )
-    dgfip = store.get("dgfip", {})
-    if page.keep_numero_fiscal and "dgfip" in certified and dgfip.get("identifiers"):
-        certified["dgfip"]["numero_fiscal"] = dgfip["identifiers"]["numero_fiscal"]
-    return certified, aggregate_verification(states), pending or None
+        record = record.updated(item.name, matching=tuple(ChildMatch.from_dict(m) for m in matches))
+    return record
 
 
 def _certified_blocks(page):
-    from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs
 
     for _index, _step, item in all_inputs(page.steps):
         if item.block_type in CERTIFIED_BLOCKS:
@@ -288,82 +299,3 @@ def _ticked(page, source):
         if item.name == source:
             return item.value.ticked
     return ()
-
-
-def _children_group(page):
-    for item in _certified_blocks(page):
-        if item.name == "caf" and (item.value.get("children_group") or "").strip():
-            return (
-                item.value["children_group"].strip(),
-                item.value.get("child_first_name_field") or "prenom",
-                item.value.get("child_birth_date_field") or "date_naissance",
-            )
-    return None
-
-
-def resolve_pending(submission_id: int, attempt: int) -> str:
-    """One round of deferred verification for a submission (see tasks.verify_pending)."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from wagtail_passfamille.conf import get_setting
-    from wagtail_passfamille.models import PassFamilleSettings, Submission
-    from wagtail_passfamille.services import LookupRequest, lookup
-    from wagtail_passfamille.tasks import enqueue_verification
-
-    submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
-    if submission is None or not submission.pending_lookups:
-        return "nothing"
-    page = submission.page.specific
-    site = page.get_site()
-    recipient = PassFamilleSettings.for_site(site).siret if site else ""
-    pending = dict(submission.pending_lookups)
-    certified = dict(submission.certified or {})
-    results = []
-    for source, item in list(pending.items()):
-        request = LookupRequest(source, item["identifiers"], tuple(item["ticked"]))
-        if not page.credential_profile or not recipient:
-            result = LookupResult(source, Kind.CONFIG, reason="setup")
-        else:
-            result = lookup(
-                request, profile=page.credential_profile, recipient=recipient, enforce_limits=False
-            )
-        results.append(result)
-        entry = dict(certified.get(source) or {})
-        if result.kind in (Kind.VERIFIED, Kind.NOT_FOUND):
-            entry.update(
-                verification=result.verification,
-                fields=result.fields,
-                provenance=result.provenance,
-            )
-            del pending[source]
-        elif result.kind in (Kind.NOT_MATCHED, Kind.INVALID):
-            # The identity as typed is not recognised: only an agent can sort it out.
-            entry.update(verification="a_verifier", manual_review=True)
-            del pending[source]
-        elif result.kind is Kind.CONFIG:
-            report_config_error(page, source, result.reason)
-        certified[source] = entry
-    record_calls(page, "", results, submission=submission)
-    deadline = submission.submitted_at + dt.timedelta(
-        seconds=get_setting("DEFERRED_VERIFICATION_DEADLINE")
-    )
-    outcome = "resolved"
-    if pending and timezone.now() >= deadline:
-        for source in pending:
-            certified.setdefault(source, {}).update(verification="a_verifier", manual_review=True)
-        pending = {}
-        outcome = "manual_review"
-    submission.certified = certified
-    submission.pending_lookups = pending or None
-    submission.verification = aggregate_verification(
-        entry.get("verification", "") for entry in certified.values()
-    )
-    page.refresh_outcome(submission)
-    submission.save()
-    if pending:
-        delay = min(60 * 2**attempt, 6 * 3600)
-        enqueue_verification(submission.pk, attempt + 1, delay=delay)
-        return "retry"
-    return outcome

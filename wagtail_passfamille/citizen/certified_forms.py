@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail_passfamille import geo
 from wagtail_passfamille.api_particulier import InvalidParameters, identite_query
 from wagtail_passfamille.citizen.fields import LabelledPartsWidget
+from wagtail_passfamille.citizen.uploads import CitizenFileField
 from wagtail_passfamille.services import LookupRequest
-from wagtail_passfamille.services.lookups import identite_from
+from wagtail_passfamille.sources.caf import identite_from
 
 FETCH, DOCUMENT, REFUSE = "recuperer", "justificatif", "refus"
 FRANCE = "99100"
@@ -168,7 +169,6 @@ class CertifiedSection:
         return self.name(field) if field else None
 
     def base_fields(self) -> dict:
-        from wagtail_passfamille.citizen.uploads import CitizenFileField
 
         # Lazy all through: form classes are shared by every visitor of a process, whatever
         # their language (``%`` or ``+`` on a lazy string would freeze the first one's).

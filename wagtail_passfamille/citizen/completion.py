@@ -21,11 +21,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from wagtail_passfamille.backoffice.workflow import COMPLETION_SALT, read_completion_token
+from wagtail_passfamille.backoffice.tasks import enqueue_new_submission_notice
 from wagtail_passfamille.blocks.schema import iter_inputs
 from wagtail_passfamille.citizen.forms import FormBuilder, to_answer
+from wagtail_passfamille.citizen.uploads import (
+    CitizenFileField,
+    private_storage,
+    store_submission_file,
+)
 from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models import CompletionRequest, StatusChange, Submission, SubmissionFile
+from wagtail_passfamille.models.backoffice import COMPLETION_SALT
 from wagtail_passfamille.models.submissions import Status
 from wagtail_passfamille.security.crypto import blind_index
 
@@ -63,8 +69,6 @@ def build_form_class(completion, page):
             label = (snapshot.get(name) or {}).get("label") or name
             attrs[name] = forms.CharField(label=label, max_length=10000, widget=forms.Textarea)
     if completion.document:
-        from wagtail_passfamille.citizen.uploads import CitizenFileField
-
         attrs[DOCUMENT_FIELD] = CitizenFileField(
             label=gettext_lazy("Document complémentaire"),
             help_text=gettext_lazy("Le document demandé par le service (PDF, JPEG ou PNG)."),
@@ -106,7 +110,6 @@ def _refuse(request, reason, page=None, status=410):
 
 
 def _store_answers(submission, completion, form, page):
-    from wagtail_passfamille.citizen.uploads import private_storage, store_submission_file
 
     answers = dict(submission.answers or {})
     replaced, stored = [], []
@@ -157,7 +160,7 @@ def _page_of_expired(token):
 @csrf_protect
 def completion_view(request, token):
     try:
-        completion_id = read_completion_token(token)
+        completion_id = CompletionRequest.id_from_token(token)
     except signing.SignatureExpired:
         # Authentic but too old: say which service to contact.
         return _refuse(request, "expired", _page_of_expired(token))
@@ -188,8 +191,6 @@ def completion_view(request, token):
 
 
 def _complete(request, completion, form, page, context):
-    from wagtail_passfamille.backoffice.tasks import enqueue_new_submission_notice
-    from wagtail_passfamille.citizen.uploads import private_storage
 
     with transaction.atomic():
         submission = Submission.objects.select_for_update().get(pk=completion.submission_id)

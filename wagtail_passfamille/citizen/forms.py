@@ -32,6 +32,7 @@ from wagtail_passfamille.citizen.fields import (
     FrenchPhoneField,
     autocomplete_attrs,
 )
+from wagtail_passfamille.citizen.uploads import CitizenFileField
 from wagtail_passfamille.rules.logic import Truth
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
@@ -364,7 +365,6 @@ class FormBuilder:
         return forms.BooleanField(**options)
 
     def create_fichier_field(self, value, options):
-        from wagtail_passfamille.citizen.uploads import CitizenFileField
 
         return CitizenFileField(**options)
 

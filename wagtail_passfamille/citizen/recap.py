@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import phonenumbers
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from wagtail_passfamille.blocks.display import display_value
 from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, iter_group_inputs, iter_inputs
-from wagtail_passfamille.models.pages import RECAP_SLUG
-
-
-def display_value(block_type, value):
-    """An answer as a citizen reads it ("Oui", "3 septembre 2026", "06 12 34 56 78")."""
-    if value in (None, "", [], {}):
-        return _("Non renseigné")
-    if block_type == "case_a_cocher":
-        return _("Oui") if value else _("Non")
-    if isinstance(value, dt.date):
-        return date_format(value, "DATE_FORMAT")
-    if block_type == "telephone":
-        try:
-            return phonenumbers.format_number(
-                phonenumbers.parse(value, "FR"), phonenumbers.PhoneNumberFormat.NATIONAL
-            )
-        except phonenumbers.NumberParseException:
-            return value
-    if block_type == "adresse" and isinstance(value, dict):
-        lines = [value.get("voie"), value.get("complement")]
-        lines.append(f"{value.get('code_postal', '')} {value.get('commune', '')}".strip())
-        return "\n".join(line for line in lines if line)
-    if block_type == "fichier":
-        return getattr(value, "safe_name", None) or getattr(value, "name", "") or str(value)
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+from wagtail_passfamille.blocks.steps import RECAP_SLUG
+from wagtail_passfamille.citizen.certified import step_status
 
 
 def certified_row(item, cleaned, status):
@@ -51,7 +23,7 @@ def certified_row(item, cleaned, status):
         value = _("Vous avez choisi de ne pas transmettre ces informations.")
     elif kind == "verified":
         value = _("Informations récupérées auprès de %(agency)s ✓") % {"agency": agency}
-        if item.name == "caf" and (item.value.get("children_group") or "").strip():
+        if item.value.children_group:
             value += "\n" + _(
                 "Nous vérifierons le rattachement des enfants inscrits au dossier CAF ou MSA."
             )
@@ -95,7 +67,6 @@ def step_rows(step_value, cleaned, certified_status=None):
 
 
 def build_recap(wizard):
-    from wagtail_passfamille.citizen.certified import step_status
 
     status = step_status(wizard)
     sections = []

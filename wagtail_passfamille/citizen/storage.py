@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from formtools.wizard.storage.base import BaseStorage
 
+from wagtail_passfamille.citizen.uploads import KNOWN_TYPES, DetectedType
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.security.crypto import InvalidToken, decrypt_json, encrypt_json, fernet
 
@@ -56,7 +57,6 @@ class EncryptedSessionStorage(BaseStorage):
         Every stored file passed ``validate_upload`` before it was stored: the files carry
         their detected type so that re-validating a step does not decode images again.
         """
-        from wagtail_passfamille.citizen.uploads import KNOWN_TYPES, DetectedType
 
         stored = self.data[self.step_files_key].get(step, {})
         files = {}

@@ -10,8 +10,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from wagtail_passfamille.blocks.schema import iter_group_inputs, iter_inputs
+from wagtail_passfamille.citizen.certified import submission_data
 from wagtail_passfamille.citizen.forms import to_answer
+from wagtail_passfamille.citizen.uploads import private_storage
+from wagtail_passfamille.citizen.uploads import store_submission_file as store
+from wagtail_passfamille.models.submissions import ReferenceCounter, SubmissionFile
 from wagtail_passfamille.security.crypto import blind_index
+from wagtail_passfamille.tasks import enqueue_acknowledgement, enqueue_verification
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +76,6 @@ def collect_answers(final_forms):
 
 def submit(wizard, final_forms):
     """Create the submission in one transaction; replays of the same instance get the same row."""
-    from wagtail_passfamille.citizen.certified import submission_data
-    from wagtail_passfamille.models.submissions import ReferenceCounter, SubmissionFile
-    from wagtail_passfamille.tasks import enqueue_acknowledgement, enqueue_verification
 
     page = wizard.page
     submission_class = page.get_submission_class()
@@ -101,7 +103,7 @@ def submit(wizard, final_forms):
                 contact_email=contact_email,
                 name_index=blind_index(applicant_name) if applicant_name else "",
                 language=(get_language() or "fr")[:10],
-                certified=certified,
+                certified=certified.to_dict(),
                 verification=verification,
                 pending_lookups=pending,
             )
@@ -138,13 +140,11 @@ def submit(wizard, final_forms):
 
 
 def store_submission_file(uploaded):
-    from wagtail_passfamille.citizen.uploads import store_submission_file as store
 
     return store(uploaded)
 
 
 def delete_files(names):
-    from wagtail_passfamille.citizen.uploads import private_storage
 
     for name in names:
         private_storage().delete(name)

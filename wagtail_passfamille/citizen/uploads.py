@@ -18,7 +18,6 @@ a :class:`RejectedUpload` in its place in ``request.FILES``. Here:
 from __future__ import annotations
 
 import functools
-import io
 import re
 import secrets
 import time
@@ -34,17 +33,21 @@ from django.core.exceptions import (
 )
 from django.core.files import File
 from django.core.files.storage import Storage
-from django.core.files.uploadedfile import UploadedFile
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.deconstruct import deconstructible
-from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from wagtail_passfamille.conf import PREFIX, get_setting
 from wagtail_passfamille.security.file_crypto import EncryptedStorage
+from wagtail_passfamille.security.upload_limits import (
+    MULTIPLE,
+    TOO_LARGE,
+    RejectedUpload,
+    format_size,
+)
 
 # Larger images are refused before decoding: a 50 Mpx RGBA image already takes 200 MB.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -55,8 +58,6 @@ SUBMISSION_PREFIX = "submissions/"
 # Enough to read every signature below.
 HEAD_SIZE = 16
 
-TOO_LARGE = "file_too_large"
-MULTIPLE = "multiple_files"
 
 MESSAGES = {
     "empty": _("Le fichier envoyé est vide."),
@@ -116,29 +117,6 @@ def sniff(head: bytes) -> FileType | None:
         if head.startswith(file_type.signature):
             return file_type
     return None
-
-
-def format_size(num_bytes: int) -> str:
-    """``10 Mo``, ``64 Ko``, ``1,5 Go``: binary multiples, as people read their file sizes."""
-    units = ((1024**3, _("%(size)s Go")), (1024**2, _("%(size)s Mo")), (1024, _("%(size)s Ko")))
-    for factor, label in units:
-        if num_bytes >= factor:
-            value = num_bytes / factor
-            text = str(int(value)) if value.is_integer() else number_format(round(value, 1), 1)
-            return label % {"size": text}
-    return _("%(size)s octets") % {"size": num_bytes}
-
-
-class RejectedUpload(UploadedFile):
-    """Stands in ``request.FILES`` for a file the upload handler refused while it streamed.
-
-    It is empty and has no name, so it is falsy: a plain ``FileField`` sees no file at all, and
-    :class:`CitizenFileField` reports ``reason``.
-    """
-
-    def __init__(self, reason: str):
-        super().__init__(file=io.BytesIO(), name=None, content_type=None, size=0)
-        self.reason = reason
 
 
 # --- What the bytes are -------------------------------------------------------------------

@@ -10,7 +10,6 @@ submission however often it is posted.
 from __future__ import annotations
 
 import logging
-import threading
 from collections import OrderedDict
 
 from django import forms
@@ -20,17 +19,25 @@ from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from wagtail_passfamille.blocks.schema import iter_inputs
+from wagtail_passfamille.blocks.steps import RECAP_SLUG
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
+from wagtail_passfamille.citizen.recap import build_recap
 from wagtail_passfamille.citizen.submitting import SubmissionError, submit
-from wagtail_passfamille.citizen.wizard_data import posted_keys, remove_item
+from wagtail_passfamille.citizen.uploads import wizard_file_storage
+from wagtail_passfamille.citizen.wizard_actions import (
+    ADD_BUTTON,
+    REMOVE_BUTTON,
+    SEARCH_BUTTON,
+    WithoutJavaScriptMixin,
+)
+from wagtail_passfamille.citizen.wizard_data import posted_keys
+from wagtail_passfamille.citizen.wizard_forms import RecapForm, cached_form_class, step_value_id
 from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models import outcomes
-from wagtail_passfamille.models.pages import RECAP_SLUG
 from wagtail_passfamille.rules.conditions import evaluate
 from wagtail_passfamille.rules.logic import Truth
 from wagtail_passfamille.rules.variables import RESERVED_PREFIXES
@@ -40,64 +47,10 @@ from wagtail_passfamille.security.throttle import hit
 logger = logging.getLogger(__name__)
 
 MAX_POSTED_FIELDS = 1000
-ADD_BUTTON = "passfamille_add"
-REMOVE_BUTTON = "passfamille_remove"
-SEARCH_BUTTON = "passfamille_search"
 BACK_BUTTON = "wizard_goto_step"
 
 
-# Form classes of live démarches, shared by the requests of a process: a step's class depends
-# only on the live revision and on which fields earlier answers hide (steps whose fields hide
-# each other as the citizen types are built per request).
-_FORM_CLASSES: OrderedDict = OrderedDict()
-_FORM_CLASSES_LOCK = threading.Lock()
-MAX_CACHED_FORM_CLASSES = 512
-
-
-def step_value_id(step_value):
-    return id(step_value.block), tuple(child.id for child in step_value.get("fields") or ())
-
-
-def cached_form_class(key, build):
-    if key[1] is None:  # never published: no stable key
-        return build()
-    with _FORM_CLASSES_LOCK:
-        form_class = _FORM_CLASSES.get(key)
-        if form_class is not None:
-            _FORM_CLASSES.move_to_end(key)
-            return form_class
-    form_class = build()
-    with _FORM_CLASSES_LOCK:
-        _FORM_CLASSES[key] = form_class
-        while len(_FORM_CLASSES) > MAX_CACHED_FORM_CLASSES:
-            _FORM_CLASSES.popitem(last=False)
-    return form_class
-
-
-class RecapForm(forms.Form):
-    """The last step: a honeypot for naive bots; the answers themselves are shown read-only."""
-
-    template_name = "wagtail_passfamille/wizard/recap_form.html"
-    site_web = forms.CharField(
-        required=False,
-        label=gettext_lazy("Ne pas remplir ce champ"),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.show_errors = True
-        self.formsets = {}
-
-    def clean_site_web(self):
-        if self.cleaned_data.get("site_web"):
-            raise forms.ValidationError(
-                gettext_lazy("Votre demande n'a pas pu être envoyée. Réessayez."), code="bot"
-            )
-        return ""
-
-
-class DemarcheWizardView(NamedUrlSessionWizardView):
+class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
     page = None
     storage_name = "wagtail_passfamille.citizen.storage.EncryptedSessionStorage"
     form_list = {"_": StepForm}  # replaced per request by get_form_list()
@@ -118,7 +71,6 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
 
     @property
     def file_storage(self):
-        from wagtail_passfamille.citizen.uploads import wizard_file_storage
 
         return wizard_file_storage()
 
@@ -387,74 +339,6 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
             target = self.steps.first
         return redirect(self.get_step_url(target))
 
-    def change_group_items(self, step):
-        """ "Ajouter un enfant" / "Retirer" without JavaScript: re-render, never validate."""
-        data = self.request.POST.copy()
-        form = self.get_form(step=step, data=data)
-        if ADD_BUTTON in data:
-            formset = form.formsets.get(data[ADD_BUTTON])
-            if formset is not None:
-                total = formset.total_form_count()
-                data[formset.management_form.add_prefix("TOTAL_FORMS")] = str(
-                    min(total + 1, formset.absolute_max)
-                )
-        else:
-            group, _sep, index = data[REMOVE_BUTTON].rpartition("-")
-            formset = form.formsets.get(group)
-            if (
-                formset is not None
-                and index.isdigit()
-                and formset.total_form_count() > formset.spec.min_items
-            ):
-                remove_item(data, formset, int(index))
-        form = self.get_form(step=step, data=data)
-        self.storage.set_step_data(step, self.get_form_step_data(form))
-        form.show_errors = False
-        return self.render(form)
-
-    def commune_results(self, form, force=False):
-        """Birthplace search results to show (search-then-choose, without JavaScript)."""
-        results = {}
-        for source, section in getattr(form, "certified_sections", {}).items():
-            if not hasattr(section, "search_results"):
-                continue
-            chosen = form.data.get(form.add_prefix(section.name("commune")))
-            if force or (form.is_bound and form.has_error(section.name("commune_recherche"))):
-                if force or not chosen:
-                    results[source] = section.search_results(form.data, form.prefix)
-        return results
-
-    def with_pending_search(self, step, data):
-        """The posted data, the only commune found put in when a birthplace search was typed
-        but not run (Enter in the search box); ``None`` when the citizen must choose first."""
-        form_class = self.get_form_list().get(step)
-        prefix = self.get_form_prefix(step)
-        for section in getattr(form_class, "certified_sections", {}).values():
-            found = (
-                section.pending_search(data, prefix) if hasattr(section, "pending_search") else None
-            )
-            if found is None:
-                continue
-            if len(found) != 1:
-                return None
-            data = data.copy()
-            data[f"{prefix}-{section.name('commune')}"] = found[0].code
-        return data
-
-    def search_commune(self, step):
-        data = self.request.POST.copy()
-        form = self.get_form(step=step, data=data, files=self.posted_files(step))
-        for section in getattr(form, "certified_sections", {}).values():
-            if hasattr(section, "search_results"):
-                # A new search replaces the commune chosen before.
-                data.pop(form.add_prefix(section.name("commune")), None)
-        form = self.get_form(step=step, data=data, files=self.posted_files(step))
-        self.storage.set_step_data(step, self.get_form_step_data(form))
-        form.show_errors = False
-        return self.render(
-            form, commune_results=self.commune_results(form, force=True), commune_searched=True
-        )
-
     # Storage of step data --------------------------------------------------------------------
 
     def get_form_step_data(self, form):
@@ -467,6 +351,7 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
     # Done ------------------------------------------------------------------------------------
 
     def render_done(self, form, **kwargs):
+        """The recap was posted: re-validate every step, as formtools does, then ``done()``."""
         limit, window = get_setting("SUBMIT_LIMIT_PER_IP")
         if not hit("submit", client_ip(self.request), limit, window):
             return self.render(form, throttled=True)
@@ -483,18 +368,29 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
                 messages.warning(self.request, _("Vérifiez cette étape avant d'envoyer."))
                 return redirect(self.get_step_url(name))
             final_forms[name] = form_obj
+        return self.done(list(final_forms.values()), form_dict=final_forms, recap_form=form)
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        """Every step is valid: the submission is made by the page's ``process_submission()``
+        hook, then the citizen goes to the receipt (Post/Redirect/Get)."""
+        recap_form = kwargs["recap_form"]
         outcome = self.outcome()
         if outcome is not None and not outcome.can_submit:
-            return self.render(form, stopped=outcome.summary_lines())
+            return self.render(recap_form, stopped=outcome.summary_lines())
         try:
-            submission = submit(self, final_forms)
+            submission = self.page.process_submission(self, form_dict)
         except SubmissionError:
-            return self.render(form, submit_failed=True)
+            return self.render(recap_form, submit_failed=True)
         submitted = self.request.session.setdefault("passfamille_submitted", {})
         submitted[self.submitted_key()] = submission.pk
         self.request.session.modified = True
         self.storage.discard()
         return redirect(self.confirmation_url())
+
+    def create_submission(self, form_dict):
+        """One committed submission from the valid step forms (the default of the page's
+        ``process_submission()``); replays of the same instance get the same row."""
+        return submit(self, form_dict)
 
     def render(self, form=None, **kwargs):
         form = form or self.get_form()
@@ -505,7 +401,6 @@ class DemarcheWizardView(NamedUrlSessionWizardView):
         return response
 
     def get_context_data(self, form, **kwargs):
-        from wagtail_passfamille.citizen.recap import build_recap
 
         context = super().get_context_data(form=form, **kwargs)
         context.update(self.page.get_context(self.request))

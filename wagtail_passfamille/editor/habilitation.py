@@ -13,7 +13,6 @@ on every request. Only profile names are shown, never a token, a secret or an AP
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from wagtail_passfamille import sources
 from wagtail_passfamille.api_particulier import (
     ApiError,
     Forbidden,
@@ -30,9 +30,26 @@ from wagtail_passfamille.api_particulier import (
     is_valid_siret,
     token_expiry,
 )
+from wagtail_passfamille.blocks.schema import all_inputs
 from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.editor.scopes import (  # noqa: F401  (part of this module's API)
+    APIS,
+    CAF_SCOPES,
+    CANTEEN_RE,
+    DATAPASS_LABELS,
+    DESCRIPTIONS,
+    DGFIP_SCOPES,
+    FALLBACK_YEAR_SCOPE,
+    IMPOT,
+    PARTICULIER,
+    PHRASES,
+    YEAR_SCOPES,
+    api_of,
+    scope_row,
+)
+from wagtail_passfamille.models import DemarcheGroupPermission, DemarchePage, PassFamilleSettings
 from wagtail_passfamille.security.crypto import keyed_hash
-from wagtail_passfamille.services import CAF_DATA, DGFIP_DATA, ProfileError, clients
+from wagtail_passfamille.services import ProfileError, clients
 
 PROBE_TTL = 60 * 60
 EXPIRY_THRESHOLDS = (7, 30, 90)  # days; API Particulier's own reminders include these
@@ -41,70 +58,8 @@ SUMMARY_KEY = f"{CACHE_PREFIX}:summary"
 # Introspect and ping send no recipient, but a client is built with one: DINUM's example SIRET.
 PROBE_RECIPIENT = "13002526500013"
 
-PARTICULIER, IMPOT = "particulier", "impot"
 OK, WARNING, ERROR = "ok", "warning", "error"
 _RANK = {OK: 0, WARNING: 1, ERROR: 2}
-
-
-# DataPass's own labels, verbatim: the town looks for these words in the form.
-DATAPASS_LABELS = {
-    "cnaf_quotient_familial": "Quotient familial CAF & MSA",
-    "cnaf_allocataires": "Identités allocataire et conjoint",
-    "cnaf_enfants": "Identités enfants",
-    "cnaf_adresse": "Adresse du foyer",
-    "dgfip_rfr": "Revenu fiscal de référence",
-    "dgfip_nbpart": "Nombre de parts",
-    "dgfip_sitfam": "Situation de famille (marié, pacsé, célibataire, veuf divorcé)",
-    "dgfip_pac_nbPac": "Nombre de personnes à charge",
-    "dgfip_aft": "Adresse déclarée au 1er Janvier",
-}
-DESCRIPTIONS = {
-    "cnaf_quotient_familial": gettext_lazy("Le quotient familial calculé par la CAF ou la MSA."),
-    "cnaf_allocataires": gettext_lazy("Nom, prénoms, sexe et date de naissance des allocataires."),
-    "cnaf_enfants": gettext_lazy("Nom, prénoms, sexe et date de naissance des enfants du dossier."),
-    "cnaf_adresse": gettext_lazy("L'adresse du foyer déclarée à la CAF ou à la MSA."),
-    "dgfip_rfr": gettext_lazy("Le revenu fiscal de référence du foyer fiscal."),
-    "dgfip_nbpart": gettext_lazy("Le nombre de parts du foyer fiscal."),
-    "dgfip_sitfam": gettext_lazy("La situation de famille : marié, pacsé, célibataire, veuf…"),
-    "dgfip_pac_nbPac": gettext_lazy("Le nombre de personnes à charge du foyer fiscal."),
-    "dgfip_aft": gettext_lazy("L'adresse du foyer fiscal au 1er janvier."),
-}
-# The editor's warning: "La démarche demande l'adresse (cnaf_adresse), que le jeton…".
-PHRASES = {
-    "cnaf_quotient_familial": gettext_lazy("le quotient familial"),
-    "cnaf_allocataires": gettext_lazy("l'identité des allocataires"),
-    "cnaf_enfants": gettext_lazy("les enfants"),
-    "cnaf_adresse": gettext_lazy("l'adresse"),
-}
-CAF_SCOPES = frozenset(CAF_DATA.values())
-DGFIP_SCOPES = frozenset(DGFIP_DATA.values())
-# DataPass asks API Impôt particulier for the income years too (its "Années" group).
-YEAR_SCOPES = {
-    1: ("dgfip_annee_n_moins_1", "Dernière année de revenu (N-1)"),
-    2: ("dgfip_annee_n_moins_2", "Avant-dernière année de revenu (N-2)"),
-    3: ("dgfip_annee_n_moins_3", "Avant-avant-dernière année de revenu (N-3)"),
-}
-FALLBACK_YEAR_SCOPE = (
-    "dgfip_annee_n_moins_2_si_indispo_n_moins_1",
-    "Avant-dernière année de revenu, si la dernière année de revenu est indisponible (N-1 ou N-2)",
-)
-APIS = {
-    PARTICULIER: ("API Particulier", "API Quotient familial CAF & MSA"),
-    IMPOT: ("API Impôt particulier", "API Impôt Particulier (DGFiP)"),
-}
-CANTEEN_RE = re.compile(r"cantine|restauration", re.IGNORECASE)
-
-
-def api_of(scope: str) -> str:
-    return IMPOT if scope.startswith("dgfip_") else PARTICULIER
-
-
-def scope_row(name: str) -> dict:
-    return {
-        "name": name,
-        "datapass": DATAPASS_LABELS.get(name, name),
-        "description": DESCRIPTIONS.get(name, ""),
-    }
 
 
 # Fiche habilitation ----------------------------------------------------------------------
@@ -112,7 +67,6 @@ def scope_row(name: str) -> dict:
 
 def fiche(page, site) -> dict:
     """What the town types into its DataPass request for ``page``, served by ``site``."""
-    from wagtail_passfamille.models import DemarcheGroupPermission, PassFamilleSettings
 
     town = PassFamilleSettings.for_site(site) if site is not None else PassFamilleSettings()
     scopes = page.certified_scopes()
@@ -150,12 +104,11 @@ def fiche(page, site) -> dict:
 
 
 def _year_scopes(page) -> list[tuple[str, str]]:
-    from wagtail_passfamille.blocks.schema import all_inputs
 
     years: set[tuple[str, str]] = set()
     today = timezone.localdate()
     for _i, _s, item in all_inputs(page.steps):
-        if item.block_type != "donnees_dgfip":
+        if item.block_type != sources.get("dgfip").block_type:
             continue
         annee = item.value.get("annee")
         if not annee:  # "dernier avis disponible": N-1 once published, else N-2
@@ -300,8 +253,6 @@ def _date(value: datetime) -> str:
 def check_profiles(*, refresh: bool = False, now: datetime | None = None) -> Report:
     """Profiles (tokens, scopes, expiry, provider) and sites (SIRET, contacts), checked."""
     from wagtail.models import Site
-
-    from wagtail_passfamille.models import DemarchePage
 
     now = now or timezone.now()
     report = Report(checked_at=now)
@@ -475,7 +426,6 @@ def _check_impot(section, profile, usage, refresh) -> None:
 
 
 def _check_site(site) -> Section:
-    from wagtail_passfamille.models import DemarchePage, PassFamilleSettings
 
     town = PassFamilleSettings.for_site(site)
     section = Section(
@@ -528,7 +478,9 @@ def scope_warnings(page) -> list[str]:
         ]
     missing = needed - probe.scopes
     items = [
-        f"{PHRASES.get(s, s)} ({s})" for s in CAF_DATA.values() if s in missing
+        f"{PHRASES.get(d.scope, d.scope)} ({d.scope})"
+        for d in sources.get("caf").data
+        if d.scope in missing
     ]  # block's order
     if not items:
         return []

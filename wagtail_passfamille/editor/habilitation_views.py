@@ -29,8 +29,11 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
+from wagtail_passfamille import sources
+from wagtail_passfamille.backoffice import audit
+from wagtail_passfamille.citizen.alerts import clear_alerts, current_alerts
 from wagtail_passfamille.editor import habilitation
-from wagtail_passfamille.services.alerts import clear_alerts, current_alerts
+from wagtail_passfamille.models import AuditRecord, DemarchePage
 
 TEMPLATES = "wagtail_passfamille/habilitation/"
 STATUS_URL_NAME = "wagtail_passfamille_habilitation_status"
@@ -52,8 +55,6 @@ def can_view_status(user) -> bool:
     if allowed is None:
         from wagtail.permission_policies.pages import PagePermissionPolicy
 
-        from wagtail_passfamille.models import DemarchePage
-
         pages = PagePermissionPolicy().instances_user_has_any_permission_for(user, ["change"])
         allowed = user._passfamille_status = pages.type(DemarchePage).exists()
     return allowed
@@ -63,8 +64,6 @@ def can_view_status(user) -> bool:
 
 
 def fiche_view(request, page_id):
-    from wagtail_passfamille.backoffice import audit
-    from wagtail_passfamille.models import AuditRecord, DemarchePage
 
     page = get_object_or_404(DemarchePage, pk=page_id)
     if not can_edit(request.user, page):
@@ -79,7 +78,6 @@ def fiche_view(request, page_id):
 
 
 def fiche_button(page, user, priority):
-    from wagtail_passfamille.models import DemarchePage
 
     if issubclass(page.specific_class or type(page), DemarchePage) and can_edit(user, page):
         url = reverse(FICHE_URL_NAME, args=[page.pk])
@@ -98,7 +96,6 @@ ALERT_REASONS = {
 
 
 def alert_rows() -> list[dict]:
-    from wagtail_passfamille.models import DemarchePage
 
     alerts = current_alerts()
     titles = dict(
@@ -109,9 +106,7 @@ def alert_rows() -> list[dict]:
     return [
         {
             "profile": a["profile"],
-            "api": habilitation.APIS[
-                habilitation.IMPOT if a["source"] == "dgfip" else habilitation.PARTICULIER
-            ][0],
+            "api": habilitation.APIS[sources.get(a["source"]).api][0],
             "reason": ALERT_REASONS.get(a["reason"], a["reason"]),
             "demarche": titles.get(a["page_id"], "-"),
             "at": datetime.fromtimestamp(a["at"], tz=timezone.get_current_timezone()),
@@ -199,7 +194,6 @@ def fiche_listing_button(page, user, next_url=None, **kwargs):
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def warn_missing_scopes(request, page):
-    from wagtail_passfamille.models import DemarchePage
 
     # Autosave expects JSON: messages added then would pile up for the next page shown.
     if isinstance(page, DemarchePage) and request.accepts("text/html"):

@@ -6,22 +6,23 @@ import datetime as dt
 
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from wagtail_passfamille import sources as sources_registry
 from wagtail_passfamille.blocks.schema import (
     CERTIFIED_BLOCKS,
     all_inputs,
     iter_group_inputs,
     iter_inputs,
 )
-from wagtail_passfamille.citizen.certified import AGENCIES
+from wagtail_passfamille.blocks.steps import RECAP_SLUG
 from wagtail_passfamille.citizen.forms import FormBuilder, to_answer
 from wagtail_passfamille.citizen.recap import step_rows
-from wagtail_passfamille.citizen.wizard import RecapForm
+from wagtail_passfamille.citizen.wizard_forms import RecapForm
 from wagtail_passfamille.conf import themed
 from wagtail_passfamille.editor.preview_families import PREFIX as FAMILY_PREFIX
 from wagtail_passfamille.editor.preview_families import families_for, family_certified
 from wagtail_passfamille.models import outcomes
-from wagtail_passfamille.models.pages import RECAP_SLUG
 
 SAMPLES = {
     "texte_court": "Camille",
@@ -85,9 +86,9 @@ def serve_family_preview(page, request, key):
     block = sources[family.source]
     certified = family_certified(family, block.value.ticked, block.value.get("annee"))
     kind = {"verifie": "verified", "non_trouve": "not_found"}.get(
-        certified[family.source]["verification"], "deferred"
+        certified.get(family.source).verification, "deferred"
     )
-    status = {family.source: {"kind": kind, "agency": AGENCIES[family.source]}}
+    status = {family.source: {"kind": kind, "agency": sources_registry.get(family.source).agency}}
     answers, recap = {}, []
     for _name, value in page.step_blocks:
         sample = sample_answers(value)
@@ -152,3 +153,11 @@ def serve_step_preview(page, request, mode_name):
     response = TemplateResponse(request, themed("wizard/step.html"), context)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def family_modes(page) -> list[tuple[str, str]]:
+    """Preview modes of the page's recap for each sandbox family that fits its blocks."""
+    return [
+        (FAMILY_PREFIX + family.key, _("Récapitulatif — %(family)s") % {"family": family.label})
+        for family in preview_families(page)
+    ]

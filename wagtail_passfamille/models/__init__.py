@@ -1,3 +1,11 @@
+"""The database: pages (portal, démarche), submissions and their certified record, the
+back-office's rows (permissions, completion requests), audit, site settings.
+
+May import: the pure packages, ``conf``, ``security``, ``sources``, ``services`` and ``blocks``.
+Never ``citizen``, ``editor`` or ``backoffice``: the page serves the wizard and the preview
+through Wagtail hooks (``models.pages.front_door``).
+"""
+
 from wagtail_passfamille.models.audit import AuditRecord, UpstreamCall
 from wagtail_passfamille.models.backoffice import CompletionRequest, DemarcheGroupPermission
 from wagtail_passfamille.models.pages import DemarchePage, OpeningState, PortailFamillePage

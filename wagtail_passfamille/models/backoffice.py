@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from wagtail_passfamille.conf import get_setting
+
+# The salt names the module that first signed these links: changing it would void every link
+# already sent.
+COMPLETION_SALT = "wagtail_passfamille.completion"
 
 
 class DemarcheGroupPermission(models.Model):
@@ -72,5 +83,29 @@ class CompletionRequest(models.Model):
         return f"{self.submission} ({self.created_at:%Y-%m-%d})"
 
     @property
+    def token(self) -> str:
+        """The signed, expiring token of the citizen's link."""
+        return signing.TimestampSigner(salt=COMPLETION_SALT).sign(str(self.pk))
+
+    @staticmethod
+    def id_from_token(token: str) -> int:
+        """The request's id; raises ``signing.SignatureExpired`` or ``BadSignature``."""
+        max_age = dt.timedelta(seconds=get_setting("COMPLETION_LINK_MAX_AGE"))
+        return int(signing.TimestampSigner(salt=COMPLETION_SALT).unsign(token, max_age=max_age))
+
+    def public_url(self) -> str:
+        """The citizen's link, absolute: e-mailed, and shown to the agent when no e-mail."""
+        path = reverse("wagtail_passfamille:completion", args=[self.token])
+        return public_root_url(self.submission.page.specific) + path
+
+    @property
     def is_open(self) -> bool:
         return self.completed_at is None and timezone.now() < self.expires_at
+
+
+def public_root_url(page) -> str:
+    """The root URL of the page's site, else ``WAGTAILADMIN_BASE_URL``."""
+    site = page.get_site()
+    if site is not None:
+        return site.root_url
+    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")

@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_passfamille import sources
+from wagtail_passfamille.blocks.rules_messages import problem_message
 from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs, iter_inputs
+from wagtail_passfamille.blocks.steps import answer_specs
+from wagtail_passfamille.models.outcomes import available_certified
+from wagtail_passfamille.rules import validate_gate, validate_grids
 
 
 class DemarcheRulesMixin:
@@ -19,34 +24,36 @@ class DemarcheRulesMixin:
                     return item
         return None
 
+    def children_block(self):
+        """The certified block whose source's children are matched with the registered ones."""
+        for source in sources.all_sources():
+            if source.children_datum:
+                block = self._certified_block(source.block_type)
+                if block is not None:
+                    return block
+        return None
+
     def children_group_name(self) -> str | None:
         if self.children_group.strip():
             return self.children_group.strip()
-        caf = self._certified_block("donnees_caf")
-        group = (caf.value.get("children_group") or "").strip() if caf else ""
-        return group or None
+        block = self.children_block()
+        return (block.value.children_group if block else "") or None
 
     def child_birth_date_field(self) -> str:
-        caf = self._certified_block("donnees_caf")
-        return (caf.value.get("child_birth_date_field") if caf else None) or "date_naissance"
+        block = self.children_block()
+        return (block.value.get("child_birth_date_field") if block else None) or "date_naissance"
 
     def certified_scopes(self) -> set[str]:
         """The API scopes this démarche's blocks need (what the town asks DataPass for)."""
-        from wagtail_passfamille.services import CAF_DATA, DGFIP_DATA
 
         scopes = set()
         for _i, _s, item in all_inputs(self.steps):
             if item.block_type in CERTIFIED_BLOCKS:
-                table = CAF_DATA if item.name == "caf" else DGFIP_DATA
-                scopes.update(table[name] for name in item.value.ticked if name in table)
+                scopes.update(sources.scopes_of(item.name, item.value.ticked))
         return scopes
 
     def rules_errors(self) -> dict:
         """Gates and grids read variables the démarche really has: refuse the others."""
-        from wagtail_passfamille.blocks.rules_messages import problem_message
-        from wagtail_passfamille.blocks.steps import answer_specs
-        from wagtail_passfamille.models.outcomes import available_certified
-        from wagtail_passfamille.rules import validate_gate, validate_grids
 
         available, missing = available_certified(self)
         answers = answer_specs(self.steps)

@@ -5,47 +5,35 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from wagtail_passfamille import sources
+from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs
+from wagtail_passfamille.models.certified_record import CertifiedRecord
 from wagtail_passfamille.rules import CATALOGUE, Outcome, build_context, compute_outcome
 from wagtail_passfamille.rules.variables import Context
-from wagtail_passfamille.services import CAF_DATA, DGFIP_DATA
 
 
-def certified_inputs(certified: dict) -> dict:
-    """build_context() keyword arguments from a submission's ``certified`` dict."""
+def certified_inputs(certified: CertifiedRecord) -> dict:
+    """build_context() keyword arguments from a submission's certified record.
+
+    A verified source gives its rule inputs (``caf=…``) and ``<source>_verification``; any
+    other state gives its state only, so that rules on its values stay unknown.
+    """
     kwargs = {}
-    caf, dgfip = certified.get("caf"), certified.get("dgfip")
-    if caf:
-        state = caf.get("verification") or None
-        fields = caf.get("fields") if state == "verifie" else None
-        if fields is not None:
-            data = {}
-            if "quotient_familial" in fields:
-                data["quotient_familial"] = fields["quotient_familial"]
-            if "enfants" in fields:
-                data["enfants"] = fields["enfants"]
-            if "adresse" in fields:
-                data["commune"] = (fields["adresse"] or {}).get("commune")
-            kwargs.update(caf=data, caf_verification="verifie")
-        elif state:
-            kwargs["caf_verification"] = state
-    if dgfip:
-        state = dgfip.get("verification") or None
-        fields = dgfip.get("fields") if state == "verifie" else None
-        if fields is not None:
-            data = {
-                key: fields[key]
-                for key in ("revenu_fiscal_reference", "nombre_parts", "nombre_personnes_a_charge")
-                if key in fields
-            }
-            if "adresse_fiscale" in fields:
-                data["commune"] = (fields["adresse_fiscale"] or {}).get("commune_cog")
-            kwargs.update(dgfip=data, dgfip_verification="verifie")
-        elif state:
-            kwargs["dgfip_verification"] = state
+    for source in sources.all_sources():
+        entry = certified.get(source.name)
+        if entry is None:
+            continue
+        if entry.verified:
+            kwargs[source.name] = source.rule_inputs(entry.fields)
+            kwargs[f"{source.name}_verification"] = "verifie"
+        elif entry.verification:
+            kwargs[f"{source.name}_verification"] = entry.verification
     return kwargs
 
 
-def rules_context(page, answers: dict, certified: dict | None = None, *, on=None) -> Context:
+def rules_context(
+    page, answers: dict, certified: CertifiedRecord | None = None, *, on=None
+) -> Context:
     reference_date = page.reference_date or on or timezone.localdate()
     group = page.children_group_name()
     return build_context(
@@ -53,7 +41,7 @@ def rules_context(page, answers: dict, certified: dict | None = None, *, on=None
         reference_date=reference_date,
         children_group=group,
         child_birth_date_field=page.child_birth_date_field(),
-        **certified_inputs(certified or {}),
+        **certified_inputs(certified or CertifiedRecord()),
     )
 
 
@@ -63,7 +51,7 @@ def page_rules(page):
     return gates, grids
 
 
-def compute(page, answers: dict, certified: dict | None = None) -> Outcome | None:
+def compute(page, answers: dict, certified: CertifiedRecord | None = None) -> Outcome | None:
     """The outcome, or None when the démarche has neither gate nor grid."""
     gates, grids = page_rules(page)
     if not gates and not grids:
@@ -74,7 +62,7 @@ def compute(page, answers: dict, certified: dict | None = None) -> Outcome | Non
 
 def store(page, submission) -> Outcome | None:
     """Recompute and store a submission's outcome, with the snapshot of what produced it."""
-    outcome = compute(page, submission.answers or {}, submission.certified or {})
+    outcome = compute(page, submission.answers or {}, submission.certified_record)
     if outcome is None:
         submission.outcome, submission.decision, submission.tariff = {}, "", ""
         return None
@@ -101,20 +89,18 @@ def available_certified(page) -> tuple[dict, dict]:
     ticked there: a rule on ``caf.commune`` needs the address (``cnaf_adresse``), which many
     DataPass habilitations leave out.
     """
-    from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs
 
-    ticked_scopes, sources = set(), set()
+    ticked_scopes, present = set(), set()
     for _i, _s, item in all_inputs(page.steps):
         if item.block_type in CERTIFIED_BLOCKS:
-            sources.add(item.name)
-            table = CAF_DATA if item.name == "caf" else DGFIP_DATA
-            ticked_scopes.update(table[name] for name in item.value.ticked if name in table)
+            present.add(item.name)
+            ticked_scopes.update(sources.scopes_of(item.name, item.value.ticked))
     available, missing = {}, {}
     for name, spec in CATALOGUE.items():
         source = name.partition(".")[0]
         if source == "demarche":
             available[name] = spec
-        elif source not in sources:
+        elif source not in present:
             missing[name] = ("block", source, ())
         elif not set(spec.scopes) <= ticked_scopes:
             missing[name] = ("scope", source, tuple(sorted(set(spec.scopes) - ticked_scopes)))

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
-import threading
-
 from django.conf import settings
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
     FieldPanel,
@@ -23,7 +15,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
@@ -31,15 +23,12 @@ from wagtail_passfamille.blocks import StepsBlock
 from wagtail_passfamille.blocks.rules import GatesBlock, GridsBlock
 from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models.demarche_rules import DemarcheRulesMixin
+from wagtail_passfamille.models.demarche_serving import (  # noqa: F401  (re-exported)
+    DemarcheServingMixin,
+    OpeningState,
+    front_door,
+)
 from wagtail_passfamille.models.fields import ChoiceListField
-
-INSTANCE_RE = r"(?P<instance>[0-9a-f]{32})"
-
-# Live steps decoded per process: {page id: ((page id, live revision, published at), steps)}.
-_SHARED_STEPS: dict = {}
-_SHARED_STEPS_LOCK = threading.Lock()
-RECAP_SLUG = "recapitulatif"
-
 
 # Defaults of texts the editor owns: content in the démarche's language, not interface strings
 # (a gettext default would be stored in whatever language the editor's admin happens to use).
@@ -54,12 +43,6 @@ DEFAULT_STATUS_EMAIL_BODY = (
     "Bonjour,\n\nVotre demande {reference} ({demarche}) est maintenant : {statut}.\n\n"
     "{commentaire}\n\n{lien}\n"
 )
-
-
-class OpeningState(models.TextChoices):
-    OPEN = "open", _("Ouverte")
-    UPCOMING = "upcoming", _("Bientôt ouverte")
-    CLOSED = "closed", _("Clôturée")
 
 
 class CitizenPageMixin:
@@ -98,7 +81,9 @@ class PortailFamillePage(CitizenPageMixin, Page):
         return context
 
 
-class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page):
+class DemarchePage(
+    CitizenPageMixin, DemarcheServingMixin, DemarcheRulesMixin, RoutablePageMixin, Page
+):
     """A multi-step démarche. ``serve()`` is a short sequence of hooks an integrator overrides.
 
     URLs below the page: ``""`` starts a new instance of the wizard, ``<instance>/<step>/`` shows
@@ -302,128 +287,6 @@ class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page
         verbose_name = _("démarche")
         verbose_name_plural = _("démarches")
 
-    # Opening --------------------------------------------------------------------------------
-
-    def opening_state(self, now=None) -> OpeningState:
-        now = now or timezone.now()
-        if self.opens_at and now < self.opens_at:
-            return OpeningState.UPCOMING
-        if self.closes_at and now >= self.closes_at:
-            return OpeningState.CLOSED
-        return OpeningState.OPEN
-
-    def serve_not_open(self, request, state, status=200):
-        context = self.get_context(request)
-        context["opening_state"] = state
-        response = TemplateResponse(request, themed("demarche_closed.html"), context)
-        response.status_code = status
-        return response
-
-    # Hooks ----------------------------------------------------------------------------------
-
-    def get_submission_class(self):
-        from wagtail_passfamille.models.submissions import Submission
-
-        return Submission
-
-    def after_submission(self, submission):
-        """Called inside the submission's transaction: add related rows here."""
-
-    def refresh_outcome(self, submission):
-        """Recompute a submission's outcome (tariff, eligibility) from what it holds now."""
-        from wagtail_passfamille.models.outcomes import store
-
-        store(self, submission)
-
-    def get_wizard_view_class(self):
-        from wagtail_passfamille.citizen.wizard import DemarcheWizardView
-
-        return DemarcheWizardView
-
-    @cached_property
-    def step_blocks(self):
-        """(stable step name, step value) for every step; names are the blocks' ids."""
-        return [(child.id or str(index), child.value) for index, child in enumerate(self.steps)]
-
-    def step_slug(self, name: str) -> str:
-        for index, (step_name, _value) in enumerate(self.step_blocks):
-            if step_name == name:
-                return f"etape-{index + 1}"
-        return RECAP_SLUG
-
-    def step_name_from_slug(self, slug: str) -> str | None:
-        if slug == RECAP_SLUG:
-            return RECAP_SLUG
-        prefix, _sep, number = slug.partition("-")
-        if prefix == "etape" and number.isdigit() and 1 <= int(number) <= len(self.step_blocks):
-            return self.step_blocks[int(number) - 1][0]
-        return None
-
-    def instance_url(self, instance: str, slug: str) -> str:
-        return self.url + self.reverse_subpage("step", kwargs={"instance": instance, "step": slug})
-
-    # Routes ---------------------------------------------------------------------------------
-
-    @path("")
-    def start(self, request):
-        """A bare GET starts a new instance: two tabs or two démarches never mix."""
-        state = self.opening_state()
-        if state is not OpeningState.OPEN:
-            return self.serve_not_open(request, state)
-        instance = secrets.token_hex(16)
-        return redirect(self.instance_url(instance, "etape-1"))
-
-    @re_path(rf"^{INSTANCE_RE}/(?P<step>etape-[0-9]+|{RECAP_SLUG})/$", name="step")
-    def step(self, request, instance, step):
-        state = self.opening_state()
-        if state is not OpeningState.OPEN:
-            return self.serve_not_open(request, state, 200 if request.method == "GET" else 403)
-        self.use_shared_steps()
-        view = self.get_wizard_view_class().as_view(page=self, url_name="step")
-        return view(request, instance=instance, step=step)
-
-    def use_shared_steps(self):
-        """Read the live steps decoded once per process (they change only with a publication).
-
-        Decoding the whole ``steps`` StreamField is a good part of a step's cost; the decoded
-        blocks are read-only for the wizard. Keyed on the live revision and its publication
-        time; previews and drafts never come here.
-        """
-        if not self.live or not self.live_revision_id:
-            return
-        key = (self.pk, self.live_revision_id, self.last_published_at)
-        with _SHARED_STEPS_LOCK:
-            cached = _SHARED_STEPS.get(self.pk)
-        if cached is None or cached[0] != key:
-            cached = (key, self.step_blocks)
-            with _SHARED_STEPS_LOCK:
-                _SHARED_STEPS[self.pk] = cached
-        self.__dict__["step_blocks"] = cached[1]
-
-    @re_path(rf"^{INSTANCE_RE}/confirmation/$", name="confirmation")
-    def confirmation(self, request, instance):
-        submitted = request.session.get("passfamille_submitted", {})
-        submission_id = submitted.get(f"{self.pk}:{instance}")
-        if submission_id is None:
-            messages.info(request, _("Cette démarche n'est plus disponible dans cette session."))
-            return redirect(self.url)
-        submission = self.get_submission_class().objects.filter(pk=submission_id).first()
-        if submission is None:
-            raise Http404
-        context = self.get_context(request)
-        from wagtail_passfamille.models.outcomes import summary_lines
-
-        context.update(
-            {
-                "submission": submission,
-                "has_contact_email": bool(submission.contact_email),
-                "outcome_lines": summary_lines(submission.outcome),
-            }
-        )
-        response = TemplateResponse(request, themed("wizard/confirmation.html"), context)
-        response["Cache-Control"] = "private, no-store"
-        return response
-
     # Editing --------------------------------------------------------------------------------
 
     def clean(self):
@@ -449,29 +312,3 @@ class DemarchePage(CitizenPageMixin, DemarcheRulesMixin, RoutablePageMixin, Page
         if errors:
             raise ValidationError(errors)
         self.check_frozen_names()
-
-    # Preview --------------------------------------------------------------------------------
-
-    @property
-    def preview_modes(self):
-        modes = [
-            (f"etape-{i + 1}", _("Étape %(n)s : %(title)s") % {"n": i + 1, "title": v["title"]})
-            for i, (_n, v) in enumerate(self.step_blocks)
-        ]
-        from wagtail_passfamille.editor.preview import preview_families
-        from wagtail_passfamille.editor.preview_families import PREFIX
-
-        families = [
-            (PREFIX + family.key, _("Récapitulatif — %(family)s") % {"family": family.label})
-            for family in preview_families(self)
-        ]
-        return [*modes, (RECAP_SLUG, _("Récapitulatif")), *families]
-
-    @property
-    def default_preview_mode(self):
-        return "etape-1"
-
-    def serve_preview(self, request, mode_name):
-        from wagtail_passfamille.editor.preview import serve_step_preview
-
-        return serve_step_preview(self, request, mode_name)

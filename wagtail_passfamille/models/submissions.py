@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wagtail_passfamille.models.certified_record import CertifiedRecord
 from wagtail_passfamille.security.crypto import EncryptedJSONField
 
 
@@ -65,8 +66,8 @@ class AbstractSubmission(models.Model):
     language = models.CharField(max_length=10, default="fr", editable=False)
     updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
 
-    # Certified data: only the fields the démarche ticked, with their provenance, per source
-    # ({"caf": {"verification", "fields", "provenance", "matching"}, "dgfip": {…}}).
+    # Certified data: only the fields the démarche ticked, with their provenance, per source.
+    # Written and read through ``certified_record`` (models/certified_record.py) only.
     verification = models.CharField(
         _("vérification"),
         max_length=20,
@@ -102,6 +103,15 @@ class AbstractSubmission(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def certified_record(self) -> CertifiedRecord:
+        """The certified data as their owning type (see :mod:`.certified_record`)."""
+        return CertifiedRecord.from_dict(self.certified)
+
+    @certified_record.setter
+    def certified_record(self, record: CertifiedRecord) -> None:
+        self.certified = record.to_dict()
 
 
 class Submission(AbstractSubmission):

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from ..api_particulier.http import DeadlineAdapter
+from ..api_particulier.deadline import DeadlineAdapter
 from .answers import Accepted, Request
 from .server import route
 from .state import SandboxState

@@ -18,15 +18,46 @@ limit at the reverse proxy too (nginx ``client_max_body_size``), a little above
 
 from __future__ import annotations
 
+import io
 import re
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpResponse, HttpResponseBadRequest, UnreadablePostError
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
-from wagtail_passfamille.citizen.uploads import MULTIPLE, TOO_LARGE, RejectedUpload, format_size
 from wagtail_passfamille.conf import get_setting
+
+# Why a file was refused while it streamed (citizen/uploads.py words them for the citizen).
+TOO_LARGE = "file_too_large"
+MULTIPLE = "multiple_files"
+
+
+def format_size(num_bytes: int) -> str:
+    """``10 Mo``, ``64 Ko``, ``1,5 Go``: binary multiples, as people read their file sizes."""
+    units = ((1024**3, _("%(size)s Go")), (1024**2, _("%(size)s Mo")), (1024, _("%(size)s Ko")))
+    for factor, label in units:
+        if num_bytes >= factor:
+            value = num_bytes / factor
+            text = str(int(value)) if value.is_integer() else number_format(round(value, 1), 1)
+            return label % {"size": text}
+    return _("%(size)s octets") % {"size": num_bytes}
+
+
+class RejectedUpload(UploadedFile):
+    """Stands in ``request.FILES`` for a file the upload handler refused while it streamed.
+
+    It is empty and has no name, so it is falsy: a plain ``FileField`` sees no file at all, and
+    :class:`CitizenFileField` reports ``reason``.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(file=io.BytesIO(), name=None, content_type=None, size=0)
+        self.reason = reason
+
 
 # File fields one wizard step may hold; bounds the request body (see request_body_limit).
 MAX_FILES_PER_STEP = 5

@@ -3,13 +3,14 @@ upstream budget, lookups mapped to outcomes, children matching.
 
 Services never import models: the audit records and alerts they produce are handed back to
 the caller (the wizard, a task), which stores them.
+
+May import: the pure packages, ``conf``, ``security`` and ``sources`` (every lookup dispatches
+through the sources' registry).
 """
 
 from wagtail_passfamille.services.budget import Budget
 from wagtail_passfamille.services.clients import ProfileError, forget_clients
 from wagtail_passfamille.services.lookups import (
-    CAF_DATA,
-    DGFIP_DATA,
     Backend,
     Kind,
     LookupRequest,
@@ -20,8 +21,6 @@ from wagtail_passfamille.services.lookups import (
 from wagtail_passfamille.services.matching import Match, match_children
 
 __all__ = [
-    "CAF_DATA",
-    "DGFIP_DATA",
     "Backend",
     "Budget",
     "Kind",

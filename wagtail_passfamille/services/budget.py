@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from wagtail_passfamille import sources
 from wagtail_passfamille.conf import get_setting
 
 FAILURE_STREAK = 5
@@ -34,7 +35,7 @@ class Quota:
 
 def quotas(source: str) -> list[Quota]:
     """The windows that apply to a source, from WAGTAIL_PASSFAMILLE_UPSTREAM_BUDGET."""
-    section = "API_PARTICULIER" if source == "caf" else "IMPOT_PARTICULIER"
+    section = sources.get(source).credential_section
     config = get_setting("UPSTREAM_BUDGET").get(section, {})
     windows = [Quota(int(config.get("RATE", 16)), float(config.get("PER", 1.0)))]
     if config.get("PER_MINUTE"):

@@ -1,4 +1,4 @@
-"""Certified-data lookups: one function per source, every upstream outcome mapped to a kind.
+"""Certified-data lookups through the sources' registry, every upstream outcome mapped to a kind.
 
 Nothing here talks to the database: audit events are returned to the caller, which records
 them (from the request's thread: lookups of one step may run in worker threads).
@@ -8,55 +8,31 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
-
+from wagtail_passfamille import sources
 from wagtail_passfamille.api_particulier import (
     ApiError,
     Conflict,
     EndpointRetired,
     Forbidden,
-    Identite,
     IdentityNotMatched,
     InvalidParameters,
     InvalidRecipient,
     NotFound,
-    PartialDate,
     ProviderUnavailable,
     RateLimited,
     Unauthorized,
 )
 from wagtail_passfamille.conf import get_setting
-from wagtail_passfamille.geo import parse_code_postal_ville, resolve_commune
 from wagtail_passfamille.security.crypto import keyed_hash
 from wagtail_passfamille.security.throttle import hit
 from wagtail_passfamille.services import clients
 from wagtail_passfamille.services.budget import Budget
-
-# What an editor may tick, and the API Particulier scope each one needs.
-CAF_DATA = {
-    "quotient_familial": "cnaf_quotient_familial",
-    "allocataires": "cnaf_allocataires",
-    "enfants": "cnaf_enfants",
-    "adresse": "cnaf_adresse",
-}
-DGFIP_DATA = {
-    "revenu_fiscal_reference": "dgfip_rfr",
-    "nombre_parts": "dgfip_nbpart",
-    "situation_famille": "dgfip_sitfam",
-    "nombre_personnes_a_charge": "dgfip_pac_nbPac",
-    "adresse_fiscale": "dgfip_aft",
-}
-
-
-_POSTCODE_TOWN = re.compile(r"(?:^|\s)(?P<postcode>[0-9]{5})\s+(?P<town>[^0-9].*?)\s*$", re.ASCII)
 
 
 class Kind(enum.StrEnum):
@@ -79,8 +55,8 @@ VERIFICATION = {
 
 @dataclass
 class LookupRequest:
-    source: str  # "caf" or "dgfip"
-    identifiers: dict  # JSON-able; see identite_from() and the DGFiP lookup
+    source: str  # a registered source's name (``sources.get``)
+    identifiers: dict  # JSON-able: what the source's form section gives its fetch()
     ticked: tuple[str, ...]
 
     @property
@@ -127,81 +103,6 @@ class Backend:
     budgeted: bool = True
 
 
-def identite_from(identifiers: Mapping[str, Any]) -> Identite:
-    annee = identifiers.get("annee")
-    date = PartialDate(annee, identifiers.get("mois"), identifiers.get("jour")) if annee else None
-    return Identite(
-        nom_naissance=identifiers["nom_naissance"],
-        nom_usage=identifiers.get("nom_usage") or None,
-        prenoms=tuple(p for p in identifiers["prenoms"] if p),
-        sexe=identifiers["sexe"],
-        date_naissance=date,
-        code_pays_naissance=identifiers["pays"],
-        code_commune_naissance=identifiers.get("commune") or None,
-    )
-
-
-def _commune_of(postcode: str | None, town: str | None) -> str | None:
-    if not postcode or not town:
-        return None
-    return resolve_commune(postcode, town)
-
-
-def caf_fields(result, ticked) -> dict:
-    """Only the ticked data are kept (minimisation); a block the token masks stays None."""
-    answer = result.to_dict()
-    fields: dict[str, Any] = {
-        key: answer[key]
-        for key in ("quotient_familial", "allocataires", "enfants", "adresse")
-        if key in ticked
-    }
-    address = fields.get("adresse")
-    if address is not None:
-        parsed = parse_code_postal_ville(address.get("code_postal_ville") or "")
-        address["commune"] = _commune_of(*parsed) if parsed else None
-    return fields
-
-
-def dgfip_fields(situation, ticked) -> dict:
-    fields: dict[str, Any] = {"annee_revenus": situation.annee_revenus}
-    if "revenu_fiscal_reference" in ticked:
-        fields["revenu_fiscal_reference"] = situation.revenu_fiscal_reference
-    if "nombre_parts" in ticked:
-        parts = situation.nombre_parts
-        # Parts come in halves and quarters: kept exact, as text.
-        fields["nombre_parts"] = None if parts is None else str(Decimal(str(parts)))
-    if "situation_famille" in ticked:
-        fields["situation_famille"] = situation.situation_famille
-    if "nombre_personnes_a_charge" in ticked:
-        fields["nombre_personnes_a_charge"] = situation.nombre_personnes_a_charge
-    if "adresse_fiscale" in ticked:
-        address = situation.adresse_fiscale
-        if address is None:
-            fields["adresse_fiscale"] = None
-        else:
-            data = address.to_dict()
-            postcode, town = data.get("code_postal"), data.get("commune")
-            if not (postcode and town):
-                # Only the one-line form: "5 IMPASSE DE LA DUNE 51000 CHALONS-EN-CHAMPAGNE".
-                found = _POSTCODE_TOWN.search(data.get("texte") or "")
-                postcode, town = (found["postcode"], found["town"]) if found else (None, None)
-            data["commune_cog"] = _commune_of(postcode, town)
-            fields["adresse_fiscale"] = data
-    return fields
-
-
-def _provenance(source: str, provenance, **extra) -> dict:
-    return {
-        "source": source,
-        "endpoint": provenance.endpoint,
-        "api_version": "v3" if source == "caf" else "1.0",
-        "fetched_at": provenance.fetched_at.isoformat(),
-        "request_id": provenance.request_id,
-        "cached": provenance.cached,
-        **extra,
-    }
-
-
 def _event(source, endpoint, started, *, kind, error=None, provenance=None) -> dict:
     return {
         "source": source,
@@ -231,36 +132,9 @@ def _limited(request: LookupRequest, limits: Mapping[str, str]) -> bool:
 
 
 def _call(request: LookupRequest, profile: str, recipient: str, backend: Backend):
-    if request.source == "caf":
-        client = backend.api_particulier(profile, recipient)
-        result = client.quotient_familial(identite_from(request.identifiers))
-        fields = caf_fields(result, request.ticked)
-        fournisseur = result.quotient_familial.fournisseur if result.quotient_familial else None
-        return fields, _provenance("caf", result.provenance, fournisseur=fournisseur)
-    client = backend.impot_particulier(profile)
-    numero = request.identifiers["numero_fiscal"]
-    year = request.identifiers.get("annee")
-    if year:
-        situation = client.situation_ir(numero, int(year))
-    else:
-        situation = latest_situation(client, numero)
-    return (
-        dgfip_fields(situation, request.ticked),
-        _provenance("dgfip", situation.provenance, annee_revenus=situation.annee_revenus),
+    return sources.get(request.source).fetch(
+        backend, request.identifiers, request.ticked, profile=profile, recipient=recipient
     )
-
-
-def latest_situation(client, numero):
-    """ "Dernier avis disponible": income year N-1 once its avis are out (August), else N-2."""
-    today = timezone.localdate()
-    years = [today.year - 1, today.year - 2] if today.month >= 8 else [today.year - 2]
-    for index, year in enumerate(years):
-        try:
-            return client.derniere_situation_ir(numero, year)
-        except NotFound:
-            if index == len(years) - 1:
-                raise
-    raise AssertionError("unreachable")
 
 
 def lookup(
@@ -284,7 +158,7 @@ def lookup(
         if refused:
             return LookupResult(source, Kind.DEFERRED, reason=refused)
     started = time.monotonic()
-    endpoint = "quotient_familial" if source == "caf" else "situation_ir"
+    endpoint = sources.get(source).endpoint
     try:
         fields, provenance = _call(request, profile, recipient, backend)
     except clients.ProfileError:

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from wagtail_passfamille import geo
 from wagtail_passfamille.conf import themed
 
 register = template.Library()
@@ -172,7 +173,6 @@ def passfamille_block(context, item):
 @register.filter
 def commune_label(code):
     """ "Charleville-Mézières (08)" for a COG code (current commune first)."""
-    from wagtail_passfamille import geo
 
     communes = geo.communes_with_code(code or "")
     return communes[0].label if communes else code

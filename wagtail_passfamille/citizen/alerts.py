@@ -1,0 +1,76 @@
+"""Alerts for the town when certified data cannot be fetched because of its own setup.
+
+A refused or expired token, a missing scope or a wrong SIRET is not the citizen's problem: the
+citizen goes on (deferred verification), the admin shows a banner, and the technical contact
+gets one e-mail per profile and problem per hour.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+from django_tasks import task
+
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.models import DemarchePage, PassFamilleSettings
+
+logger = logging.getLogger(__name__)
+
+ALERTS_KEY = "passfamille:alerts"
+EMAIL_EVERY = 60 * 60
+
+
+def raise_alert(page, source: str, reason: str | None) -> None:
+    profile = page.credential_profile or "-"
+    alerts = cache.get(ALERTS_KEY) or {}
+    alerts[f"{profile}:{source}:{reason}"] = {
+        "profile": profile,
+        "source": source,
+        "reason": reason or "",
+        "page_id": page.pk,
+        "at": time.time(),
+    }
+    cache.set(ALERTS_KEY, alerts, timeout=7 * 24 * 3600)
+    if cache.add(f"passfamille:alert-mail:{profile}:{source}:{reason}", 1, timeout=EMAIL_EVERY):
+        send_config_alert.using(queue_name=get_setting("TASK_QUEUE")).enqueue(
+            page.pk, source, reason or ""
+        )
+
+
+def current_alerts() -> list[dict]:
+    return sorted((cache.get(ALERTS_KEY) or {}).values(), key=lambda a: -a["at"])
+
+
+def clear_alerts() -> None:
+    cache.delete(ALERTS_KEY)
+
+
+@task()
+def send_config_alert(page_id: int, source: str, reason: str) -> str:
+    """Tell the technical contact that certified data cannot be fetched (no personal data)."""
+    page = DemarchePage.objects.filter(pk=page_id).first()
+    site = page.get_site() if page else None
+    town = PassFamilleSettings.for_site(site) if site else None
+    if town is None or not town.technical_contact_email:
+        return "no-contact"
+    with translation.override("fr"):
+        context = {
+            "page": page,
+            "source": source,
+            "reason": reason,
+            "profile": page.credential_profile,
+        }
+        subject = render_to_string("wagtail_passfamille/emails/config_alert_subject.txt", context)
+        body = render_to_string("wagtail_passfamille/emails/config_alert.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [town.technical_contact_email])
+    except (smtplib.SMTPException, OSError) as error:
+        logger.warning("Configuration alert not sent: %s", type(error).__name__)
+        return "failed"
+    return "sent"

@@ -1,0 +1,60 @@
+"""Forms of the wizard that are not a step's: the recap's, and the per-process cache of the
+step form classes of live démarches."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+# Form classes of live démarches, shared by the requests of a process: a step's class depends
+# only on the live revision and on which fields earlier answers hide (steps whose fields hide
+# each other as the citizen types are built per request).
+_FORM_CLASSES: OrderedDict = OrderedDict()
+_FORM_CLASSES_LOCK = threading.Lock()
+MAX_CACHED_FORM_CLASSES = 512
+
+
+def step_value_id(step_value):
+    return id(step_value.block), tuple(child.id for child in step_value.get("fields") or ())
+
+
+def cached_form_class(key, build):
+    if key[1] is None:  # never published: no stable key
+        return build()
+    with _FORM_CLASSES_LOCK:
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is not None:
+            _FORM_CLASSES.move_to_end(key)
+            return form_class
+    form_class = build()
+    with _FORM_CLASSES_LOCK:
+        _FORM_CLASSES[key] = form_class
+        while len(_FORM_CLASSES) > MAX_CACHED_FORM_CLASSES:
+            _FORM_CLASSES.popitem(last=False)
+    return form_class
+
+
+class RecapForm(forms.Form):
+    """The last step: a honeypot for naive bots; the answers themselves are shown read-only."""
+
+    template_name = "wagtail_passfamille/wizard/recap_form.html"
+    site_web = forms.CharField(
+        required=False,
+        label=gettext_lazy("Ne pas remplir ce champ"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.show_errors = True
+        self.formsets = {}
+
+    def clean_site_web(self):
+        if self.cleaned_data.get("site_web"):
+            raise forms.ValidationError(
+                gettext_lazy("Votre demande n'a pas pu être envoyée. Réessayez."), code="bot"
+            )
+        return ""
