@@ -13,7 +13,7 @@ from wagtail_passfamille.models.certified_record import (
 )
 from wagtail_passfamille.services.matching import Match
 
-migration = importlib.import_module("wagtail_passfamille.migrations.0008_certified_record_v2")
+migration = importlib.import_module("wagtail_passfamille.migrations.0009_certified_record_v2")
 
 
 def test_a_fetched_record_round_trips(sandbox):

@@ -6,7 +6,7 @@ provenance, and for a source with children the :class:`ChildMatch` of each regis
 ``Submission.certified`` stores ``record.to_dict()``; display, exports, retention, erasure and
 deferred verification read ``Submission.certified_record``. Like ``rules.Outcome`` it carries a
 format version; :meth:`CertifiedRecord.from_dict` also reads the unversioned form written
-before 0.2.0 (migration 0008 rewrites stored rows).
+before 0.2.0 (migration 0009 rewrites stored rows).
 
 Frozen dataclasses of JSON-able values, no Django.
 """

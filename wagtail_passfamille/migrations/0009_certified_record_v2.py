@@ -32,6 +32,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("wagtail_passfamille", "0007_field_autocomplete")]
+    dependencies = [("wagtail_passfamille", "0008_audit_append_only_trigger")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
