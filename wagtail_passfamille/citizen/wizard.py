@@ -14,7 +14,9 @@ from collections import OrderedDict
 
 from django import forms
 from django.contrib import messages
+from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import BadRequest
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.datastructures import MultiValueDict
@@ -79,9 +81,35 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         self._cleaned_steps = {}
         self._form_list = None
         response = super().dispatch(request, *args, **kwargs)
+        if not self.save_session():
+            response = self.session_not_saved()
         add_never_cache_headers(response)
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+    def save_session(self):
+        """Save the session now rather than in the middleware, where a database that dropped
+        gives the site's 400 page (« formulaire incomplet ») and loses what was just posted."""
+        session = self.request.session
+        if self.request.method != "POST" or not session.modified or session.is_empty():
+            return True
+        try:
+            session.save()
+        except (UpdateError, DatabaseError):
+            logger.warning("Wizard session not saved (database unavailable)")
+            session.modified = False  # the middleware must not try again (its 400 page)
+            return False
+        # Still "modified": the middleware sets the cookie (and writes once more, cheaply).
+        return True
+
+    def session_not_saved(self):
+        """The step again, with what was posted in its inputs and the « incident » message."""
+        step = self.resolve_step(self.kwargs.get("step", "")) or self.steps.first
+        self.storage.current_step = step  # in memory only: the session stays as it was
+        data = self.request.POST if self.request.method == "POST" else None
+        form = self.get_form(step=step, data=data)
+        form.show_errors = False
+        return self.render(form, submit_failed=True)
 
     def submitted_key(self):
         return f"{self.page.pk}:{self.instance}"

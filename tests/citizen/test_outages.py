@@ -1,0 +1,26 @@
+"""A database that drops while a step is saved: the « incident technique » message and the
+answers kept on the page, never the site's 400 page."""
+
+from unittest import mock
+
+from django.contrib.sessions.models import Session
+from django.db import OperationalError
+
+from tests.demarches.helpers import ENFANT_LEA, RESPONSABLE, Citizen, enfants
+
+
+def test_a_session_that_cannot_be_saved_keeps_the_posted_answers(cantine):
+    citizen = Citizen(cantine)
+    citizen.start()
+    assert citizen.post("etape-1", RESPONSABLE).status_code == 302
+    with mock.patch.object(Session, "save", side_effect=OperationalError("connection lost")):
+        response = citizen.post("etape-2", enfants({**ENFANT_LEA, "prenom": "Zoé"}))
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "incident technique" in html
+    assert "incomplet ou trop volumineux" not in html
+    assert 'value="Zoé"' in html  # what was typed is still in the inputs
+    assert "Enfant(s) à inscrire" in html
+    # The retry, once the database is back, goes on from there.
+    retry = citizen.post("etape-2", enfants({**ENFANT_LEA, "prenom": "Zoé"}))
+    assert retry.status_code == 302 and retry["Location"].endswith("/etape-3/")
