@@ -49,3 +49,46 @@ def test_unsafe_environments_refuse_to_start(env, message):
     code, stderr = load(env)
     assert code != 0
     assert "ImproperlyConfigured" in stderr and message in stderr
+
+
+def run_in_production(code, env=None):
+    """Run ``code`` with the production settings set up, in a fresh interpreter."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", *GOOD)}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=SITE,
+        env={
+            **clean,
+            **GOOD,
+            "REDIS_URL": "redis://127.0.0.1:6379/15",
+            "DJANGO_SETTINGS_MODULE": "demo.settings.production",
+            **(env or {}),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_production_profile_enforces_the_second_factor_throttles_and_headers():
+    result = run_in_production(
+        "from django.conf import settings\n"
+        "from django.core.management import call_command\n"
+        "from wagtail_passfamille.conf import get_setting\n"
+        "from wagtail_passfamille.security.admin_session import check_two_factor_setup\n"
+        "from wagtail_passfamille.security.login_throttle import check_login_throttle\n"
+        "assert get_setting('ADMIN_2FA_REQUIRED') is True\n"
+        "assert check_two_factor_setup() == [] and check_login_throttle() == []\n"
+        "assert settings.AXES_HANDLER == 'axes.handlers.cache.AxesCacheHandler'\n"
+        "assert settings.AUTHENTICATION_BACKENDS[0] == 'axes.backends.AxesStandaloneBackend'\n"
+        "assert settings.MIDDLEWARE[-1] == 'axes.middleware.AxesMiddleware'\n"
+        "assert 'wagtail_passfamille.security.headers.ContentSecurityPolicyMiddleware' "
+        "in settings.MIDDLEWARE\n"
+        "script = settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src']\n"
+        "assert \"'unsafe-inline'\" not in script\n"
+        "call_command('check', '--deploy', '--fail-level', 'ERROR')\n"
+        "print('ok')\n"
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().endswith("ok")
+    assert "wagtail_passfamille.E010" not in result.stderr

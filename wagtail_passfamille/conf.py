@@ -69,6 +69,37 @@ DEFAULTS: dict[str, Any] = {
     # Whether admin users must confirm their login with a TOTP code (django-otp); on in the
     # production profile of the demo.
     "ADMIN_2FA_REQUIRED": False,
+    # Content-Security-Policy of the admin pages (Wagtail's and Django's admin), which need
+    # inline scripts and styles; the site's own CONTENT_SECURITY_POLICY (django-csp) covers
+    # every other page. Used by security.headers.ContentSecurityPolicyMiddleware.
+    "ADMIN_CONTENT_SECURITY_POLICY": {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'", "'unsafe-inline'"],
+            "style-src": ["'self'", "'unsafe-inline'"],
+            "img-src": ["'self'", "data:", "blob:"],
+            "font-src": ["'self'", "data:"],
+            "connect-src": ["'self'"],
+            "frame-src": ["'self'"],
+            "frame-ancestors": ["'self'"],
+            "object-src": ["'none'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+        }
+    },
+    # Permissions-Policy of every page: browser features no page of the app uses.
+    "PERMISSIONS_POLICY": {
+        "accelerometer": [],
+        "camera": [],
+        "display-capture": [],
+        "geolocation": [],
+        "gyroscope": [],
+        "magnetometer": [],
+        "microphone": [],
+        "payment": [],
+        "usb": [],
+        "browsing-topics": [],
+    },
     # How long the citizen's "à compléter" link stays valid, in seconds.
     "COMPLETION_LINK_MAX_AGE": 30 * 24 * 60 * 60,
     # Files under submissions/ with no row are deleted by the purge only past this age (s): a

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # Login throttling and lockout per account and per IP (django-axes).
     "axes",
+    # Content-Security-Policy (django-csp).
+    "csp",
     # A stock Wagtail site.
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # django-csp's middleware with the admin's own policy, and Permissions-Policy.
+    "wagtail_passfamille.security.headers.ContentSecurityPolicyMiddleware",
+    "wagtail_passfamille.security.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -117,6 +122,22 @@ AXES_LOCKOUT_CALLABLE = "wagtail_passfamille.security.login_throttle.lockout_res
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 
+# Content-Security-Policy of every page but the admin's (WAGTAIL_PASSFAMILLE_ADMIN_CONTENT_
+# SECURITY_POLICY): the citizens' pages load their scripts and styles from static files only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -163,6 +184,11 @@ WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "xlsx"]
 WAGTAIL_I18N_ENABLED = False
+# No avatar fetched from Gravatar: it would send a hash of each agent's e-mail to a third party
+# (and the admin's Content-Security-Policy allows images from the site only).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call from agents' browsers to releases.wagtail.org (allowed by no connect-src either).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 DEFAULT_FROM_EMAIL = "Ville de Démoville <ne-pas-repondre@demoville.example>"
 
