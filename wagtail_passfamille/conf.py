@@ -105,6 +105,16 @@ DEFAULTS: dict[str, Any] = {
     # Files under submissions/ with no row are deleted by the purge only past this age (s): a
     # submission being saved stores its files before its row commits.
     "ORPHAN_FILE_GRACE": 24 * 60 * 60,
+    # Cache alias of the app's counters (throttles, lookup limits, upstream budget, circuit
+    # breaker, alerts): Redis shared by every node in production. When it fails, lookups are
+    # deferred and submissions accepted (security/cache.py).
+    "CACHE": "default",
+    # Background work (sweep: ``manage.py passfamille_sweep``, run by ``passfamille_worker``
+    # too): a RUNNING task older than this (s) lost its worker and is run again; the oldest
+    # task waiting longer than QUEUE_ALERT_AGE (s) raises an admin alert and fails the health
+    # endpoint's worker check.
+    "TASK_RUNNING_TIMEOUT": 15 * 60,
+    "QUEUE_ALERT_AGE": 10 * 60,
     # Queue of this app's background tasks (e-mails, deferred verification); it must be
     # listed in the QUEUES of the TASKS backend when that list is not empty.
     "TASK_QUEUE": "passfamille",

@@ -11,7 +11,6 @@ import logging
 import smtplib
 import time
 
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -19,6 +18,7 @@ from django_tasks import task
 
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.models import DemarchePage, PassFamilleSettings
+from wagtail_passfamille.security.cache import CacheUnavailable, counters
 
 logger = logging.getLogger(__name__)
 
@@ -28,27 +28,42 @@ EMAIL_EVERY = 60 * 60
 
 def raise_alert(page, source: str, reason: str | None) -> None:
     profile = page.credential_profile or "-"
-    alerts = cache.get(ALERTS_KEY) or {}
-    alerts[f"{profile}:{source}:{reason}"] = {
-        "profile": profile,
-        "source": source,
-        "reason": reason or "",
-        "page_id": page.pk,
-        "at": time.time(),
-    }
-    cache.set(ALERTS_KEY, alerts, timeout=7 * 24 * 3600)
-    if cache.add(f"passfamille:alert-mail:{profile}:{source}:{reason}", 1, timeout=EMAIL_EVERY):
+    alert = {"profile": profile, "source": source, "reason": reason or "", "page_id": page.pk}
+    if store_alert(f"{profile}:{source}:{reason}", alert, f"{profile}:{source}:{reason}"):
         send_config_alert.using(queue_name=get_setting("TASK_QUEUE")).enqueue(
             page.pk, source, reason or ""
         )
 
 
+def store_alert(name: str, alert: dict, mail_key: str | None = None) -> bool:
+    """Show ``alert`` in the admin (one per ``name``); True when ``mail_key`` was not mailed in
+    the last hour. With the counters' cache down the alert is only logged (no personal data)."""
+    cache = counters()
+    try:
+        alerts = cache.get(ALERTS_KEY) or {}
+        alerts[name] = {**alert, "at": time.time()}
+        cache.set(ALERTS_KEY, alerts, timeout=7 * 24 * 3600)
+        return bool(mail_key) and cache.add(
+            f"passfamille:alert-mail:{mail_key}", 1, timeout=EMAIL_EVERY
+        )
+    except CacheUnavailable:
+        logger.error("Alert not stored (cache unavailable): %s", name)
+        return False
+
+
 def current_alerts() -> list[dict]:
-    return sorted((cache.get(ALERTS_KEY) or {}).values(), key=lambda a: -a["at"])
+    try:
+        alerts = counters().get(ALERTS_KEY) or {}
+    except CacheUnavailable:
+        return []
+    return sorted(alerts.values(), key=lambda a: -a["at"])
 
 
 def clear_alerts() -> None:
-    cache.delete(ALERTS_KEY)
+    try:
+        counters().delete(ALERTS_KEY)
+    except CacheUnavailable:
+        pass
 
 
 @task()

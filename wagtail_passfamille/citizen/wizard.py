@@ -43,6 +43,7 @@ from wagtail_passfamille.models import outcomes
 from wagtail_passfamille.rules.conditions import evaluate
 from wagtail_passfamille.rules.logic import Truth
 from wagtail_passfamille.rules.variables import RESERVED_PREFIXES
+from wagtail_passfamille.security.cache import CacheUnavailable
 from wagtail_passfamille.security.client_ip import client_ip
 from wagtail_passfamille.security.throttle import hit
 
@@ -381,7 +382,11 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
     def render_done(self, form, **kwargs):
         """The recap was posted: re-validate every step, as formtools does, then ``done()``."""
         limit, window = get_setting("SUBMIT_LIMIT_PER_IP")
-        if not hit("submit", client_ip(self.request), limit, window):
+        try:
+            throttled = not hit("submit", client_ip(self.request), limit, window)
+        except CacheUnavailable:  # counters down: the submission is accepted, not refused
+            throttled = False
+        if throttled:
             return self.render(form, throttled=True)
         final_forms = OrderedDict()
         for name in self.get_form_list():

@@ -1,4 +1,4 @@
-"""The town's upstream budget, shared by every worker through the Django cache.
+"""The town's upstream budget, shared by every worker through the app's counters cache.
 
 - A fixed-window counter per credential profile and source at 80 % of the quota (API
   Particulier: 20 requests/s per token, about 1000/min per IP; API Impôt particulier: as low as
@@ -9,7 +9,9 @@
   while it is open, lookups go straight to deferred verification; after ``cooldown`` seconds one
   probe is let through.
 
-What does not fit goes to deferred verification: the citizen is never blocked.
+What does not fit goes to deferred verification: the citizen is never blocked. The counters
+live in the app's counters cache (``WAGTAIL_PASSFAMILLE_CACHE``); when it is down, ``admit()``
+answers "cache" (nothing is sent upstream: fail closed) and the records are skipped.
 """
 
 from __future__ import annotations
@@ -17,10 +19,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
 from wagtail_passfamille import sources
 from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.security.cache import CacheUnavailable, counters
 
 FAILURE_STREAK = 5
 COOLDOWN = 60
@@ -50,45 +51,47 @@ def _key(kind: str, profile: str, source: str, *extra) -> str:
 class Budget:
     def __init__(self, profile: str, source: str):
         self.profile, self.source = profile, source
+        self.cache = counters()
 
     # Retry-After ---------------------------------------------------------------------------
 
     def blocked_until(self) -> float:
-        return cache.get(_key("retry_after", self.profile, self.source)) or 0.0
+        return self.cache.get(_key("retry_after", self.profile, self.source)) or 0.0
 
     def block(self, seconds: float | None) -> None:
         seconds = min(max(seconds or 1.0, 1.0), MAX_RETRY_AFTER)
         until = time.time() + seconds
         if until > self.blocked_until():
-            cache.set(_key("retry_after", self.profile, self.source), until, timeout=seconds + 1)
+            key = _key("retry_after", self.profile, self.source)
+            self.cache.set(key, until, timeout=seconds + 1)
 
     # Circuit breaker -----------------------------------------------------------------------
 
     def circuit_open(self) -> bool:
-        opened = cache.get(_key("circuit", self.profile, self.source))
+        opened = self.cache.get(_key("circuit", self.profile, self.source))
         if opened is None:
             return False
         if time.time() - opened < COOLDOWN:
             return True
         # Half-open: one worker gets the probe, the others keep deferring.
-        return not cache.add(_key("probe", self.profile, self.source), 1, timeout=COOLDOWN)
+        return not self.cache.add(_key("probe", self.profile, self.source), 1, timeout=COOLDOWN)
 
     def open_circuit(self) -> None:
-        cache.set(_key("circuit", self.profile, self.source), time.time(), timeout=24 * 3600)
+        self.cache.set(_key("circuit", self.profile, self.source), time.time(), timeout=24 * 3600)
 
     def record_failure(self) -> None:
         key = _key("failures", self.profile, self.source)
-        cache.add(key, 0, timeout=10 * 60)
+        self.cache.add(key, 0, timeout=10 * 60)
         try:
-            streak = cache.incr(key)
+            streak = self.cache.incr(key)
         except ValueError:
-            cache.set(key, 1, timeout=10 * 60)
+            self.cache.set(key, 1, timeout=10 * 60)
             streak = 1
         if streak >= FAILURE_STREAK:
             self.open_circuit()
 
     def record_success(self) -> None:
-        cache.delete_many(
+        self.cache.delete_many(
             [
                 _key("failures", self.profile, self.source),
                 _key("circuit", self.profile, self.source),
@@ -104,22 +107,33 @@ class Budget:
         for quota in quotas(self.source):
             window = int(now // quota.per)
             key = _key("rate", self.profile, self.source, quota.per, window)
-            cache.add(key, 0, timeout=int(quota.per) + 2)
+            self.cache.add(key, 0, timeout=int(quota.per) + 2)
             try:
-                count = cache.incr(key)
+                count = self.cache.incr(key)
             except ValueError:  # expired between add and incr
-                cache.add(key, 1, timeout=int(quota.per) + 2)
+                self.cache.add(key, 1, timeout=int(quota.per) + 2)
                 count = 1
             if count > quota.rate:
                 return False
         return True
 
     def admit(self) -> str | None:
-        """None when a request may be sent now, else why not ("retry_after", "circuit", "rate")."""
-        if self.blocked_until() > time.time():
-            return "retry_after"
-        if self.circuit_open():
-            return "circuit"
-        if not self.acquire():
-            return "rate"
+        """None when a request may be sent now, else why not ("retry_after", "circuit", "rate",
+        or "cache" when the counters cannot be read: no call without a budget)."""
+        try:
+            if self.blocked_until() > time.time():
+                return "retry_after"
+            if self.circuit_open():
+                return "circuit"
+            if not self.acquire():
+                return "rate"
+        except CacheUnavailable:
+            return "cache"
         return None
+
+    def report(self, what: str, *args) -> None:
+        """``block``, ``record_failure`` or ``record_success``, skipped when the cache is down."""
+        try:
+            getattr(self, what)(*args)
+        except CacheUnavailable:
+            pass

@@ -29,6 +29,7 @@ from wagtail_passfamille.api_particulier import (
     Unauthorized,
 )
 from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.security.cache import CacheUnavailable
 from wagtail_passfamille.security.crypto import keyed_hash
 from wagtail_passfamille.security.throttle import hit
 from wagtail_passfamille.services import clients
@@ -151,8 +152,11 @@ def lookup(
     backend = backend or Backend()
     source = request.source
     if backend.budgeted:
-        if enforce_limits and _limited(request, limits or {}):
-            return LookupResult(source, Kind.LIMITED, reason="limits")
+        try:
+            if enforce_limits and _limited(request, limits or {}):
+                return LookupResult(source, Kind.LIMITED, reason="limits")
+        except CacheUnavailable:  # limits cannot be counted: verified later, in the background
+            return LookupResult(source, Kind.DEFERRED, reason="cache")
         budget = Budget(profile, source)
         refused = budget.admit()
         if refused:
@@ -167,9 +171,9 @@ def lookup(
         kind, reason = classify(error)
         if backend.budgeted:
             if isinstance(error, RateLimited):
-                Budget(profile, source).block(error.retry_after)
+                Budget(profile, source).report("block", error.retry_after)
             elif isinstance(error, ProviderUnavailable):
-                Budget(profile, source).record_failure()
+                Budget(profile, source).report("record_failure")
         return LookupResult(
             source,
             kind,
@@ -178,7 +182,7 @@ def lookup(
             calls=[_event(source, error.endpoint or endpoint, started, kind=kind, error=error)],
         )
     if backend.budgeted:
-        Budget(profile, source).record_success()
+        Budget(profile, source).report("record_success")
     return LookupResult(
         source,
         Kind.VERIFIED,

@@ -41,13 +41,26 @@ DATABASES = {"default": dj_database_url.parse(_env("DATABASE_URL", required=True
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
 
+# Redis outage (docs/production.md): the default cache (Wagtail's caches, cached_db sessions,
+# django-axes) misses instead of failing, so pages are served from PostgreSQL; the app's
+# counters have their own alias and defer lookups / accept submissions while Redis is down.
+# Short socket timeouts: a hung Redis costs a request half a second, not a worker.
+_REDIS_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
 if _env("REDIS_URL"):
     CACHES = {
         "default": {
+            "BACKEND": "wagtail_passfamille.security.cache.FaultTolerantRedisCache",
+            "LOCATION": _env("REDIS_URL"),
+            "OPTIONS": _REDIS_OPTIONS,
+        },
+        "passfamille": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _env("REDIS_URL"),
-        }
+            "KEY_PREFIX": "pf",
+            "OPTIONS": _REDIS_OPTIONS,
+        },
     }
+    WAGTAIL_PASSFAMILLE_CACHE = "passfamille"
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # Login failures counted in Redis, shared by every worker (hashed keys: no username).
     AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
