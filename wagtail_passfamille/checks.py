@@ -24,14 +24,19 @@ from wagtail_passfamille.security.login_throttle import check_login_throttle
 REQUIRED_APPS = {
     "wagtail": "pages",
     "wagtail.contrib.settings": "the town's identity (SIRET, contacts) per site",
+    "wagtail.contrib.routable_page": "the démarche pages' step, recap and receipt URLs",
     "wagtail_modeladmin": "the agents' submissions listing",
     "formtools": "the multi-step wizard",
     "django_tasks": "background e-mails and deferred verification",
     "django.contrib.sessions": "the wizard's server-side storage",
+    "django_otp": "the agents' second factor and its session middleware",
+    "django_otp.plugins.otp_totp": "the agents' TOTP devices (its tables are migrated)",
 }
 
 PROFILE_SECTIONS = {
-    "API_PARTICULIER": {"required": ("URL", "TOKEN"), "optional": ()},
+    # RECIPIENT (a SIRET) serves ``manage.py passfamille_api --profile``; the démarches send
+    # the SIRET of their site's « Pass Famille : collectivité » settings instead.
+    "API_PARTICULIER": {"required": ("URL", "TOKEN"), "optional": ("RECIPIENT",)},
     "IMPOT_PARTICULIER": {
         "required": ("URL", "TOKEN_URL", "CLIENT_ID", "CLIENT_SECRET"),
         "optional": ("SCOPE",),
@@ -108,6 +113,13 @@ def _profile_problems(name, profile) -> list[str]:
                 problems.append(f"{section}.{key} must be a string")
         for key in values.keys() - set(spec["required"]) - set(spec["optional"]):
             problems.append(f"{section}.{key} is not a known key")
+        recipient = values.get("RECIPIENT")
+        if (
+            "RECIPIENT" in spec["optional"]
+            and recipient is not None
+            and not (isinstance(recipient, str) and len(recipient) == 14 and recipient.isdigit())
+        ):
+            problems.append(f"{section}.RECIPIENT must be a SIRET of 14 digits")
         if section == "FRANCECONNECT" and values.get("ACR", "eidas1") not in ("eidas1",):
             problems.append(f"{section}.ACR must be eidas1 (FranceConnect, not FranceConnect+)")
         for key in ("URL", "TOKEN_URL", "ISSUER", "REDIRECT_URI", "POST_LOGOUT_REDIRECT_URI"):
@@ -215,6 +227,62 @@ def check_theme_and_queue(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+# What SQLite needs when a task worker writes beside the web process (see the README):
+# WAL lets readers go on while one writes; IMMEDIATE takes the write lock when a transaction
+# begins, so a writer waits for the lock (up to ``timeout``) instead of failing at once with
+# « database is locked » when its read turns into a write.
+SQLITE_TIMEOUT_MIN = 10
+
+
+def _database_task_backend(tasks) -> str | None:
+    for alias, config in (tasks or {}).items():
+        backend = str((config or {}).get("BACKEND", ""))
+        if backend.endswith(".DatabaseBackend"):
+            return alias
+    return None
+
+
+def _sqlite_problems(database: dict) -> list[str]:
+    options = database.get("OPTIONS") or {}
+    problems = []
+    init_command = str(options.get("init_command", "")).lower().replace(" ", "")
+    if "journal_mode=wal" not in init_command:
+        problems.append("'init_command': 'PRAGMA journal_mode=WAL;'")
+    if str(options.get("transaction_mode", "")).upper() != "IMMEDIATE":
+        problems.append("'transaction_mode': 'IMMEDIATE'")
+    timeout = options.get("timeout")
+    if not isinstance(timeout, int | float) or timeout < SQLITE_TIMEOUT_MIN:
+        problems.append("'timeout': 20")
+    return problems
+
+
+@register(Tags.compatibility)
+def check_sqlite_with_task_worker(app_configs=None, **kwargs):
+    """SQLite and a database task backend: the worker and the site write to one file."""
+    alias = _database_task_backend(getattr(settings, "TASKS", None))
+    if alias is None:
+        return []
+    warnings = []
+    for name, database in (getattr(settings, "DATABASES", None) or {}).items():
+        if not str(database.get("ENGINE", "")).endswith("sqlite3"):
+            continue
+        if str(database.get("NAME", "")) in ("", ":memory:"):
+            continue  # an in-memory database is never shared with a worker process
+        problems = _sqlite_problems(database)
+        if problems:
+            warnings.append(
+                Warning(
+                    f"DATABASES[{name!r}] is SQLite and TASKS[{alias!r}] stores tasks in the "
+                    "database: without these options, page publishes and the db_worker fail "
+                    "with « database is locked »: " + ", ".join(problems) + ".",
+                    hint=f"Add them to DATABASES[{name!r}]['OPTIONS'] (see the README), or "
+                    "use PostgreSQL.",
+                    id="wagtail_passfamille.W004",
+                )
+            )
+    return warnings
 
 
 @register(Tags.security)

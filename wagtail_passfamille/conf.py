@@ -2,7 +2,7 @@
 
 Every setting is named ``WAGTAIL_PASSFAMILLE_<NAME>`` in the Django settings; the defaults below
 apply when it is absent. Secrets (API tokens, OAuth2 client credentials, encryption keys) belong
-here, in the environment-driven settings, never in the database (DESIGN.md §6).
+here, in the environment-driven settings, never in the database (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ DEFAULTS: dict[str, Any] = {
     "CREDENTIALS": {},
     # The template citizen pages extend; it must define the blocks ``title``, ``extra_css``,
     # ``content`` and ``extra_js`` (those of the ``base.html`` made by ``wagtail start``).
+    # Unset with the DSFR theme: the package's own DSFR page (THEME_DEFAULTS below).
     "BASE_TEMPLATE": "base.html",
     # "neutral" (plain accessible HTML, for communes) or "dsfr" (State sites, needs django-dsfr).
     "THEME": "neutral",
@@ -121,11 +122,21 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# Defaults that depend on the theme: ``THEME = "dsfr"`` alone gives a styled DSFR page, since a
+# site's own ``base.html`` does not load the DSFR's CSS.
+THEME_DEFAULTS: dict[str, dict[str, Any]] = {
+    "dsfr": {"BASE_TEMPLATE": "wagtail_passfamille/dsfr/base.html"},
+}
+
+
 def get_setting(name: str) -> Any:
     """Return ``WAGTAIL_PASSFAMILLE_<name>`` or its documented default."""
     if name not in DEFAULTS:
         raise KeyError(f"Unknown wagtail-passfamille setting {name!r}")
-    return getattr(settings, PREFIX + name, DEFAULTS[name])
+    if hasattr(settings, PREFIX + name):
+        return getattr(settings, PREFIX + name)
+    theme_defaults = THEME_DEFAULTS.get(getattr(settings, PREFIX + "THEME", None), {})
+    return theme_defaults.get(name, DEFAULTS[name])
 
 
 def themed(name: str) -> list[str]:

@@ -1,7 +1,8 @@
 """Typed, frozen values: what a caller sends (Identite) and what the APIs return.
 
 Every value holding personal data has a ``repr()`` that shows its shape, never its content, so a
-stray ``logger.info("%r", result)`` or a Sentry frame dump cannot leak a family (DESIGN.md §3).
+stray ``logger.info("%r", result)`` or a Sentry frame dump cannot leak a family
+(docs/architecture.md).
 ``to_dict()`` gives the JSON form, keyed like API Particulier v3 (and with French names for the
 DGFiP situation), for the command line and for storage of what a démarche needs.
 """

@@ -1,4 +1,4 @@
-"""Fiche habilitation, configuration check and the editor's scope warning (DESIGN.md §6).
+"""Fiche habilitation, configuration check and the editor's scope warning (docs/architecture.md).
 
 What the town types into its DataPass request (:func:`fiche`), whether its tokens, scopes,
 expiry dates and SIRET work (:func:`check_profiles`, shown in the admin and printed by
