@@ -109,3 +109,71 @@ def test_dsfr_theme_needs_django_dsfr_and_queue_must_exist(settings):
         "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": []}
     }
     assert passfamille_checks.check_theme_and_queue() == []
+
+
+def test_routable_pages_and_the_second_factor_apps_are_required():
+    # The README says a check names any missing app: these three were once forgotten.
+    for app in ("wagtail.contrib.routable_page", "django_otp", "django_otp.plugins.otp_totp"):
+        assert app in passfamille_checks.REQUIRED_APPS
+
+
+def test_a_profile_may_carry_the_recipient_that_docs_api_clients_describes():
+    # docs/api-clients.md: manage.py passfamille_api --profile reads API_PARTICULIER.RECIPIENT.
+    profile = {
+        "API_PARTICULIER": {**GOOD_PROFILE["API_PARTICULIER"], "RECIPIENT": "13002526500013"}
+    }
+    with override_settings(WAGTAIL_PASSFAMILLE_CREDENTIALS={"cantine": profile}):
+        assert passfamille_checks.check_credentials() == []
+    profile["API_PARTICULIER"]["RECIPIENT"] = "1300 2526"
+    with override_settings(WAGTAIL_PASSFAMILLE_CREDENTIALS={"cantine": profile}):
+        errors = passfamille_checks.check_credentials()
+    assert [e.msg for e in errors] == [
+        "Credential profile 'cantine': API_PARTICULIER.RECIPIENT must be a SIRET of 14 digits."
+    ]
+
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["passfamille"]}}
+README_SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
+def sqlite(**options):
+    return {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/db.sqlite3",
+                        "OPTIONS": options}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "options, missing",
+    [
+        ({}, ["journal_mode=WAL", "IMMEDIATE", "'timeout'"]),
+        ({**README_SQLITE_OPTIONS, "transaction_mode": "DEFERRED"}, ["IMMEDIATE"]),
+        ({**README_SQLITE_OPTIONS, "init_command": ""}, ["journal_mode=WAL"]),
+        ({**README_SQLITE_OPTIONS, "timeout": 5}, ["'timeout'"]),
+    ],
+)
+def test_sqlite_with_a_database_task_backend_needs_the_readme_options(options, missing):
+    warnings = passfamille_checks.sqlite_task_warnings(sqlite(**options), DB_TASKS)
+    assert ids(warnings) == ["wagtail_passfamille.W004"]
+    for fragment in missing:
+        assert fragment in warnings[0].msg
+    assert "database is locked" in warnings[0].msg
+
+
+def test_sqlite_check_is_quiet_with_the_readme_options_or_without_database_tasks(settings):
+    check = passfamille_checks.sqlite_task_warnings
+    assert check(sqlite(**README_SQLITE_OPTIONS), DB_TASKS) == []
+    spelled = sqlite(init_command="pragma journal_mode = wal", timeout=30.0,
+                     transaction_mode="immediate")  # fmt: skip
+    assert check(spelled, DB_TASKS) == []
+    immediate = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    assert check(sqlite(), immediate) == []
+    postgres = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "pf"}}
+    assert check(postgres, DB_TASKS) == []
+    memory = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    assert check(memory, DB_TASKS) == []
+    # The registered check reads the project's settings.
+    settings.TASKS = DB_TASKS
+    assert passfamille_checks.check_sqlite_with_task_worker() == []  # tests: in memory

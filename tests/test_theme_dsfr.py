@@ -55,7 +55,8 @@ def dsfr_theme(settings):
     templates[0]["OPTIONS"]["libraries"] = {"dsfr_tags": "dsfr.templatetags.dsfr_tags"}
     settings.TEMPLATES = templates
     settings.WAGTAIL_PASSFAMILLE_THEME = "dsfr"
-    settings.WAGTAIL_PASSFAMILLE_BASE_TEMPLATE = "wagtail_passfamille/dsfr/base.html"
+    # THEME = "dsfr" alone must give a styled page: no BASE_TEMPLATE (the demo sets its own).
+    del settings.WAGTAIL_PASSFAMILLE_BASE_TEMPLATE
     return settings
 
 
@@ -150,6 +151,19 @@ def assert_accessible_references(page: Page, known_duplicates=()):
 
 
 # The DSFR theme --------------------------------------------------------------------------------
+
+
+def test_the_dsfr_theme_defaults_the_base_template_and_an_explicit_one_wins(settings):
+    from wagtail_passfamille.conf import get_setting
+
+    del settings.WAGTAIL_PASSFAMILLE_BASE_TEMPLATE
+    settings.WAGTAIL_PASSFAMILLE_THEME = "dsfr"
+    assert get_setting("BASE_TEMPLATE") == "wagtail_passfamille/dsfr/base.html"
+    settings.WAGTAIL_PASSFAMILLE_THEME = "neutral"
+    assert get_setting("BASE_TEMPLATE") == "base.html"
+    settings.WAGTAIL_PASSFAMILLE_THEME = "dsfr"
+    settings.WAGTAIL_PASSFAMILLE_BASE_TEMPLATE = "sites_faciles/base.html"
+    assert get_setting("BASE_TEMPLATE") == "sites_faciles/base.html"
 
 
 def test_the_dsfr_base_loads_dsfr_through_django_dsfr_and_works_without_javascript(

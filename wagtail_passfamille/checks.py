@@ -261,11 +261,17 @@ def _sqlite_problems(database: dict) -> list[str]:
 @register(Tags.compatibility)
 def check_sqlite_with_task_worker(app_configs=None, **kwargs):
     """SQLite and a database task backend: the worker and the site write to one file."""
-    alias = _database_task_backend(getattr(settings, "TASKS", None))
+    return sqlite_task_warnings(
+        getattr(settings, "DATABASES", None), getattr(settings, "TASKS", None)
+    )
+
+
+def sqlite_task_warnings(databases, tasks) -> list[Warning]:
+    alias = _database_task_backend(tasks)
     if alias is None:
         return []
     warnings = []
-    for name, database in (getattr(settings, "DATABASES", None) or {}).items():
+    for name, database in (databases or {}).items():
         if not str(database.get("ENGINE", "")).endswith("sqlite3"):
             continue
         if str(database.get("NAME", "")) in ("", ":memory:"):
