@@ -1,5 +1,6 @@
 """`make test` and CI: SQLite by default, PostgreSQL when DATABASE_URL is set."""
 
+import json
 import os
 
 import dj_database_url
@@ -11,7 +12,17 @@ ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-if os.environ.get("DATABASE_URL"):
+if os.environ.get("PASSFAMILLE_TEST_SQLITE"):
+    # A SQLite file shared with a db_worker process, with the README's options
+    # (tests/test_sqlite_worker.py).
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ["PASSFAMILLE_TEST_SQLITE"],
+            "OPTIONS": json.loads(os.environ.get("PASSFAMILLE_TEST_SQLITE_OPTIONS", "{}")),
+        }
+    }
+elif os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
