@@ -172,8 +172,9 @@ def test_sqlite_check_is_quiet_with_the_readme_options_or_without_database_tasks
     assert check(sqlite(), immediate) == []
     postgres = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "pf"}}
     assert check(postgres, DB_TASKS) == []
-    memory = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
-    assert check(memory, DB_TASKS) == []
+    for memory in (":memory:", "file:memorydb_default?mode=memory&cache=shared"):
+        in_memory = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": memory}}
+        assert check(in_memory, DB_TASKS) == []
     # The registered check reads the project's settings.
     settings.TASKS = DB_TASKS
     assert passfamille_checks.check_sqlite_with_task_worker() == []  # tests: in memory

@@ -274,7 +274,8 @@ def sqlite_task_warnings(databases, tasks) -> list[Warning]:
     for name, database in (databases or {}).items():
         if not str(database.get("ENGINE", "")).endswith("sqlite3"):
             continue
-        if str(database.get("NAME", "")) in ("", ":memory:"):
+        name_value = str(database.get("NAME", ""))
+        if name_value in ("", ":memory:") or "mode=memory" in name_value:
             continue  # an in-memory database is never shared with a worker process
         problems = _sqlite_problems(database)
         if problems:
