@@ -194,3 +194,13 @@ def test_a_profile_without_the_api_a_demarche_needs(seeded, settings):
         "[ERREUR] API Impôt particulier : rien dans ce profil, alors que ces démarches en ont "
         "besoin : « Pass Famille 2027 »." in out
     )
+
+
+def test_an_english_project_reads_the_whole_report_in_english(seeded, set_profile, settings):
+    # LANGUAGE_CODE = "en-us" (wagtail start's default): no French marker left among English lines.
+    settings.LANGUAGE_CODE = "en-us"
+    set_profile(TOKEN=EXPIRED_TOKEN)
+    status, out, _err = run()
+    assert status == 1
+    assert "[ERROR]" in out and "[ERREUR]" not in out and "[ATTENTION]" not in out
+    assert "Bilan" not in out and "erreurs" not in out

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from wagtail_passfamille.api_particulier.cli import EXIT_CONFIG, configuration_error, main
 
@@ -43,23 +44,28 @@ def profile_environ(profile: dict[str, Any]) -> dict[str, str]:
 
 
 class Command(BaseCommand):
-    help = (
-        "Interroge API Particulier / API Impôt particulier (scopes, ping, quotient-familial, "
-        "quotient-familial-france-connect, composition-familiale-v2, situation-ir) et affiche "
-        "le résultat en JSON."
-    )
+    @property
+    def help(self):  # read when the parser is made, in the command's language
+        return _(
+            "Interroge API Particulier / API Impôt particulier (scopes, ping, quotient-familial, "
+            "quotient-familial-france-connect, composition-familiale-v2, situation-ir) et affiche "
+            "le résultat en JSON."
+        )
+
     requires_system_checks: list[str] = []  # it talks to the APIs, not to the database
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--profile", help="profil de WAGTAIL_PASSFAMILLE_CREDENTIALS")
-        parser.add_argument("args", nargs=argparse.REMAINDER, help="sous-commande et options")
+        parser.add_argument("--profile", help=_("profil de WAGTAIL_PASSFAMILLE_CREDENTIALS"))
+        parser.add_argument("args", nargs=argparse.REMAINDER, help=_("sous-commande et options"))
 
     def handle(self, *args: str, profile: str | None = None, **options: Any) -> None:
         environ = dict(os.environ)
         if profile:
             profiles = getattr(settings, "WAGTAIL_PASSFAMILLE_CREDENTIALS", None) or {}
             if profile not in profiles:
-                title = f"Profil inconnu dans WAGTAIL_PASSFAMILLE_CREDENTIALS : {profile}"
+                title = _("Profil inconnu dans WAGTAIL_PASSFAMILLE_CREDENTIALS : %(profile)s") % {
+                    "profile": profile
+                }
                 error = configuration_error(title)
                 self.stdout.write(json.dumps(error, ensure_ascii=False, indent=2))
                 raise CommandError(title, returncode=EXIT_CONFIG)
@@ -68,4 +74,6 @@ class Command(BaseCommand):
             list(args), environ=environ, stdout=self.stdout, prog="manage.py passfamille_api"
         )
         if code:
-            raise CommandError(f"passfamille_api: code de sortie {code}", returncode=code)
+            raise CommandError(
+                _("passfamille_api : code de sortie %(code)d") % {"code": code}, returncode=code
+            )

@@ -12,26 +12,33 @@ Run it weekly from cron::
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wagtail_passfamille.editor.habilitation import ERROR, WARNING, check_profiles
 
-MARKS = {ERROR: "[ERREUR]", WARNING: "[ATTENTION]"}
+# Lazy: the command's language (settings.LANGUAGE_CODE) is known when it runs, not at import.
+MARKS = {ERROR: gettext_lazy("[ERREUR]"), WARNING: gettext_lazy("[ATTENTION]")}
+OK_MARK = gettext_lazy("[OK]")
 
 
 class Command(BaseCommand):
-    help = (
-        "Vérifie les profils d'accès aux API (jetons, droits, expiration) et le SIRET de "
-        "chaque site ; code de sortie 1 en cas d'erreur."
-    )
+    @property
+    def help(self):  # read when the parser is made, in the command's language
+        return _(
+            "Vérifie les profils d'accès aux API (jetons, droits, expiration) et le SIRET de "
+            "chaque site ; code de sortie 1 en cas d'erreur."
+        )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--strict", action="store_true", help="sortir en erreur aussi sur un avertissement"
+            "--strict",
+            action="store_true",
+            help=_("sortir en erreur aussi sur un avertissement"),
         )
         parser.add_argument(
             "--cache",
             action="store_true",
-            help="réutiliser les réponses des API gardées moins d'une heure",
+            help=_("réutiliser les réponses des API gardées moins d'une heure"),
         )
 
     def handle(self, *args, strict=False, cache=False, **options):
@@ -44,7 +51,7 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write(section.title)
             for finding in section.findings:
-                mark = MARKS.get(finding.level, "[OK]")
+                mark = MARKS.get(finding.level, OK_MARK)
                 self.stdout.write(f"  {mark} {finding.message}")
         # No ngettext: French says "0 erreur", gettext's default plural rule "0 erreurs".
         summary = _("erreurs : %(errors)d, avertissements : %(warnings)d") % {

@@ -5,6 +5,7 @@ listing the submissions deleted.
 """
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from wagtail_passfamille.backoffice import audit
 from wagtail_passfamille.backoffice.retention import purge
@@ -12,14 +13,16 @@ from wagtail_passfamille.models import AuditRecord
 
 
 class Command(BaseCommand):
-    help = (
-        "Supprime les demandes dont la durée de conservation est écoulée (avec leurs pièces "
-        "jointes), les données certifiées après décision quand la démarche le demande, les "
-        "fichiers orphelins et les restes des démarches abandonnées."
-    )
+    @property
+    def help(self):  # read when the parser is made, in the command's language
+        return _(
+            "Supprime les demandes dont la durée de conservation est écoulée (avec leurs pièces "
+            "jointes), les données certifiées après décision quand la démarche le demande, les "
+            "fichiers orphelins et les restes des démarches abandonnées."
+        )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true", help="compter sans rien supprimer")
+        parser.add_argument("--dry-run", action="store_true", help=_("compter sans rien supprimer"))
 
     def handle(self, *args, dry_run=False, **options):
         report = purge(dry_run=dry_run)
@@ -33,11 +36,18 @@ class Command(BaseCommand):
                 detail=counts,
                 username="passfamille_purge",
             )
-        prefix = "Simulation (rien n'est supprimé) : " if dry_run else ""
-        self.stdout.write(
-            f"{prefix}{counts['submissions']} demande(s) expirée(s) supprimée(s), "
-            f"{counts['files']} pièce(s) jointe(s), {counts['kept_open']} demande(s) expirée(s) "
-            f"encore en cours conservée(s), {counts['certified_dropped']} donnée(s) certifiée(s) "
-            f"effacée(s) après décision, {counts['orphan_files']} fichier(s) orphelin(s), "
-            f"{counts['wizard_files']} fichier(s) de démarches abandonnées."
+        # Counts only: names and references are personal data. "(s)" rather than ngettext:
+        # one sentence holds six counts.
+        message = (
+            _(
+                "%(submissions)d demande(s) expirée(s) supprimée(s), %(files)d pièce(s) jointe(s), "
+                "%(kept_open)d demande(s) expirée(s) encore en cours conservée(s), "
+                "%(certified_dropped)d donnée(s) certifiée(s) effacée(s) après décision, "
+                "%(orphan_files)d fichier(s) orphelin(s), %(wizard_files)d fichier(s) de démarches "
+                "abandonnées."
+            )
+            % counts
         )
+        if dry_run:
+            message = _("Simulation (rien n'est supprimé) : %(message)s") % {"message": message}
+        self.stdout.write(message)
