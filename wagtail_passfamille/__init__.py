@@ -4,5 +4,5 @@ This module must import nothing from Django: the API client and its command line
 without Django settings.
 """
 
-VERSION = (0, 1, 0, "alpha", 0)
-__version__ = "0.1.0a0"
+VERSION = (0, 2, 0, "final", 0)
+__version__ = "0.2.0"
