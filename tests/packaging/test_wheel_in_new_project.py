@@ -65,7 +65,12 @@ def follow_the_readme(project):
     messages = '    "django.contrib.messages.middleware.MessageMiddleware",\n'
     base = base.replace(csrf, f'    "{upload}",\n' + csrf)
     base = base.replace(messages, messages + "".join(f'    "{m}",\n' for m in after_messages))
-    base = "import os\n" + base + "\n" + readme_block("# Citizens read") + "\n"
+    last = [m for m in middleware if m.startswith("axes")]  # "# last", says the README
+    redirects = '    "wagtail.contrib.redirects.middleware.RedirectMiddleware",\n'
+    base = base.replace(redirects, redirects + "".join(f'    "{m}",\n' for m in last))
+    base = "import os\nfrom datetime import timedelta\n" + base + "\n"
+    base += readme_block("AUTHENTICATION_BACKENDS = [") + "\n"
+    base += readme_block("# Citizens read") + "\n"
     base += readme_block('DATABASES["default"]["OPTIONS"]') + "\n"
     settings_file.write_text(base)
 
