@@ -128,7 +128,8 @@ def test_wheel_installs_into_a_new_wagtail_project(tmp_path):
     follow_the_readme(project)
     env["PASSFAMILLE_ENCRYPTION_KEYS"] = "rDf3vVh5I1HdDhdUzg0hOUqT1dFDvwR2pq8yWnJTw7U="
     run(python, "manage.py", "migrate", "--no-input", cwd=project, env=env)
-    result = run(python, "manage.py", "check", "--fail-level", "WARNING", cwd=project, env=env)
+    # Other apps may warn (django-axes' cache handler wants a shared cache such as Redis).
+    result = run(python, "manage.py", "check", cwd=project, env=env)
     assert "wagtail_passfamille" not in result.stderr + result.stdout
 
     # On SQLite, with the worker running: 20 publishes succeed (issue 16).
