@@ -33,3 +33,7 @@ WAGTAIL_PASSFAMILLE_CREDENTIALS = {
 }
 # A fixed demo key (a Fernet key is 32 random bytes, urlsafe base64): fine on a laptop only.
 WAGTAIL_PASSFAMILLE_ENCRYPTION_KEYS = ["ZGVtby1vbmx5LWtleS1kZW1vLW9ubHkta2V5LWRlbW8="]
+
+# scripts/screenshots.py runs a throwaway copy of the demo: its own database file.
+if os.environ.get("PASSFAMILLE_DEMO_DB"):
+    DATABASES["default"]["NAME"] = os.environ["PASSFAMILLE_DEMO_DB"]  # noqa: F405
