@@ -42,11 +42,11 @@ def readme_installed_apps():
     return re.findall(r'"([\w.]+)"', block.group(1))
 
 
-def readme_block(starting_with):
-    """The README's ```python block that starts with ``starting_with``."""
+def readme_block(starting_with, containing=""):
+    """The README's ```python block starting with ``starting_with`` and holding ``containing``."""
     readme = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```python\n(.*?)\n```", readme, re.S)
-    found = [block for block in blocks if block.startswith(starting_with)]
+    found = [b for b in blocks if b.startswith(starting_with) and containing in b]
     assert len(found) == 1, f"the README must show one block starting with {starting_with!r}"
     return found[0]
 
@@ -57,7 +57,7 @@ def follow_the_readme(project):
     base = settings_file.read_text()
     apps = "".join(f'    "{app}",\n' for app in readme_installed_apps())
     base = base.replace("INSTALLED_APPS = [\n", "INSTALLED_APPS = [\n" + apps)
-    middleware = re.findall(r'"([\w.]+)"', readme_block("MIDDLEWARE = ["))
+    middleware = re.findall(r'"([\w.]+)"', readme_block("MIDDLEWARE = [", "UploadLimit"))
     ours = [m for m in middleware if m.startswith(("wagtail_passfamille", "django_otp"))]
     upload, after_messages = ours[0], ours[1:]
     assert upload.endswith("UploadLimitMiddleware")
@@ -68,6 +68,12 @@ def follow_the_readme(project):
     last = [m for m in middleware if m.startswith("axes")]  # "# last", says the README
     redirects = '    "wagtail.contrib.redirects.middleware.RedirectMiddleware",\n'
     base = base.replace(redirects, redirects + "".join(f'    "{m}",\n' for m in last))
+    # The security headers: their middlewares right after SecurityMiddleware, then the policy.
+    headers_block = readme_block("MIDDLEWARE = [", "ContentSecurityPolicyMiddleware")
+    headers = re.findall(r'"(wagtail_passfamille[\w.]+)"', headers_block)
+    security = '    "django.middleware.security.SecurityMiddleware",\n'
+    base = base.replace(security, security + "".join(f'    "{m}",\n' for m in headers))
+    base += "\n" + headers_block[headers_block.index("\n]\n") + 3 :] + "\n"
     base = "import os\nfrom datetime import timedelta\n" + base + "\n"
     base += readme_block("AUTHENTICATION_BACKENDS = [") + "\n"
     base += readme_block("# Citizens read") + "\n"
