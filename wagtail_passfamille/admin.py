@@ -18,7 +18,7 @@ from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 from wagtail_modeladmin.views import DeleteView, IndexView, InspectView, WMABaseView
 
-from wagtail_passfamille.backoffice import audit, display
+from wagtail_passfamille.backoffice import display
 from wagtail_passfamille.backoffice.filters import (
     SEARCH_TOKEN_VAR,
     SEARCH_VAR,
@@ -38,7 +38,7 @@ from wagtail_passfamille.backoffice.person import erase
 from wagtail_passfamille.backoffice.views import StatusForm
 from wagtail_passfamille.backoffice.workflow import completable_fields
 from wagtail_passfamille.conf import get_setting as setting
-from wagtail_passfamille.models import AuditRecord, Submission, SubmissionFile
+from wagtail_passfamille.models import AuditRecord, Submission, SubmissionFile, audit_trail
 from wagtail_passfamille.models.submissions import Status, Verification
 
 STATUS_LABELS = dict(Status.choices)
@@ -124,7 +124,7 @@ class SubmissionIndexView(IndexView):
             # Searching says whether that person applied: traced with what was found (never
             # the term).
             found = list(self.queryset.order_by().values_list("pk", "reference"))
-            audit.record(
+            audit_trail.record(
                 request,
                 AuditRecord.Action.LIST,
                 submissions=found,
@@ -179,7 +179,7 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
         return _("Demande")
 
     def get(self, request, *args, **kwargs):
-        audit.record(request, AuditRecord.Action.VIEW, submissions=[self.instance])
+        audit_trail.record(request, AuditRecord.Action.VIEW, submissions=[self.instance])
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -229,7 +229,7 @@ class SubmissionDeleteView(SubmissionLookupMixin, DeleteView):
     def delete_instance(self):
 
         items, files = erase([self.instance])
-        audit.record(
+        audit_trail.record(
             self.request,
             AuditRecord.Action.DELETE,
             submission_ids=[pk for pk, _ref in items],

@@ -1,7 +1,8 @@
 """Signal receivers, connected by importing this module from ``AppConfig.ready()``.
 
-- A new submission: the démarche's named agents get an e-mail, queued after commit (the
-  submission's transaction decides; an SMTP failure never touches it).
+- A new submission, or a citizen's answer to « à compléter »: the démarche's named agents get
+  an e-mail, queued after commit (the submission's transaction decides; an SMTP failure never
+  touches it).
 - Admin logins, successful or not, are traced. A failed login records the typed username only
   when it names an existing account: an unknown "username" is often a password typed in the
   wrong field, and must not be kept. The password never is (Django masks it before the signal).
@@ -21,10 +22,10 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from wagtail_passfamille.backoffice import audit
 from wagtail_passfamille.backoffice.tasks import enqueue_new_submission_notice
-from wagtail_passfamille.models import AuditRecord, Submission
-from wagtail_passfamille.security.admin_session import mark_activity
+from wagtail_passfamille.models import AuditRecord, Submission, audit_trail
+from wagtail_passfamille.models.backoffice import completion_received
+from wagtail_passfamille.security.admin_session import current_request, mark_activity
 
 
 @receiver(post_save, sender=Submission, dispatch_uid="passfamille_new_submission_notice")
@@ -35,10 +36,17 @@ def notify_agents_of_new_submission(sender, instance, created, raw=False, **kwar
     transaction.on_commit(partial(enqueue_new_submission_notice, instance.pk), robust=True)
 
 
+@receiver(completion_received, dispatch_uid="passfamille_completion_notice")
+def notify_agents_of_completion(sender, completion, submission, **kwargs):
+    transaction.on_commit(
+        partial(enqueue_new_submission_notice, submission.pk, "completed"), robust=True
+    )
+
+
 @receiver(user_logged_in, dispatch_uid="passfamille_audit_login")
 def trace_login(sender, request, user, **kwargs):
 
-    audit.record(request, AuditRecord.Action.LOGIN, user=user)
+    audit_trail.record(request, AuditRecord.Action.LOGIN, user=user)
     if request is not None and hasattr(request, "session"):
         mark_activity(request)
 
@@ -51,7 +59,7 @@ def trace_login_failure(sender, credentials, request=None, **kwargs):
         (credentials or {}).get(User.USERNAME_FIELD) or (credentials or {}).get("username") or ""
     )
     user = User._default_manager.filter(**{User.USERNAME_FIELD: typed}).first() if typed else None
-    audit.record(
+    audit_trail.record(
         request,
         AuditRecord.Action.LOGIN_FAILED,
         user=user,
@@ -70,10 +78,7 @@ def _device_state(instance) -> dict:
 
 
 def _trace_device(instance, event: str) -> None:
-    from wagtail_passfamille.backoffice import audit
-    from wagtail_passfamille.security.admin_session import current_request
-
-    audit.record(
+    audit_trail.record(
         current_request(),
         AuditRecord.Action.OTP_DEVICE,
         detail={

@@ -79,3 +79,31 @@ def test_only_admin_imports_wagtail_modeladmin():
         and re.search(r"^\s*(from|import) wagtail_modeladmin", p.read_text(), re.M)
     )
     assert importers == ["admin.py"]
+
+
+LAYERS = ["security", "sources", "services", "blocks", "models", "citizen", "editor", "backoffice"]
+# What each front door may not import (docs/architecture.md's table).
+FORBIDDEN = {
+    "security": {"sources", "services", "blocks", "models", "citizen", "editor", "backoffice"},
+    "sources": {"services", "blocks", "models", "citizen", "editor", "backoffice"},
+    "services": {"blocks", "models", "citizen", "editor", "backoffice"},
+    "blocks": {"services", "models", "citizen", "editor", "backoffice"},
+    "models": {"citizen", "editor", "backoffice"},
+    "citizen": {"editor", "backoffice"},
+    "editor": {"backoffice"},
+    "backoffice": {"citizen", "editor"},
+}
+
+
+def test_arrows_point_down_the_layers():
+    graph = import_map.import_graph(ROOT)
+    wrong = []
+    for module, imported in graph.items():
+        parts = module.split(".")
+        if len(parts) < 2 or parts[1] not in FORBIDDEN:
+            continue
+        for target in imported:
+            target_parts = target.split(".")
+            if len(target_parts) > 1 and target_parts[1] in FORBIDDEN[parts[1]]:
+                wrong.append(f"{module} -> {target}")
+    assert wrong == []

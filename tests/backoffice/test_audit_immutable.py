@@ -4,8 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from wagtail_passfamille.backoffice import audit
-from wagtail_passfamille.models import AuditRecord, Submission, UpstreamCall
+from wagtail_passfamille.models import AuditRecord, Submission, UpstreamCall, audit_trail
 
 from .conftest import make_user, submit
 from .test_retention_and_security import age
@@ -23,7 +22,7 @@ def refused(sql, params=()):
 
 
 def test_raw_sql_cannot_change_or_delete_audit_rows(users, submission_a):
-    record = audit.record(
+    record = audit_trail.record(
         None, AuditRecord.Action.VIEW, submissions=[submission_a], user=users["agent_a"]
     )
     call = UpstreamCall.objects.create(
@@ -45,7 +44,9 @@ def test_deleting_what_rows_point_to_still_works(users, demarche_a):
     """The retention purge, an erasure or a departed agent clear the foreign keys only."""
     leaving = make_user("leaving", page=demarche_a)
     submission = submit(demarche_a)
-    record = audit.record(None, AuditRecord.Action.VIEW, submissions=[submission], user=leaving)
+    record = audit_trail.record(
+        None, AuditRecord.Action.VIEW, submissions=[submission], user=leaving
+    )
     call = UpstreamCall.objects.create(
         source="caf", endpoint="qf", outcome="ok", submission=submission
     )

@@ -248,13 +248,13 @@ def test_a_completer_is_always_emailed_and_its_link_shown_to_the_agent(
 
 def test_a_status_change_without_its_trace_is_not_kept(client, users, submission_a, monkeypatch):
     """The change and its audit row commit together: a crash writing the trace undoes both."""
-    from wagtail_passfamille.backoffice import audit
+    from wagtail_passfamille.models import audit_trail
 
     def crash(*args, **kwargs):
         raise RuntimeError("disk full")
 
     client.force_login(users["agent_a"])
-    monkeypatch.setattr(audit, "record", crash)
+    monkeypatch.setattr(audit_trail, "record", crash)
     with pytest.raises(RuntimeError):
         set_status(client, submission_a, "en_instruction")
     assert Submission.objects.get(pk=submission_a.pk).status == "recue"

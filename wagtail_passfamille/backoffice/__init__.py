@@ -4,6 +4,6 @@ Plain Django and Wagtail code; the one module importing ``wagtail_modeladmin`` i
 :mod:`wagtail_passfamille.admin`.
 
 May import: everything below it (the pure packages, ``conf``, ``security``, ``sources``,
-``services``, ``blocks``, ``models``). Not ``citizen`` nor ``editor``, except the private file
-storage of ``citizen.uploads`` (files are written by the citizen's side and erased here).
+``services``, ``blocks``, ``models``). Never ``citizen`` nor ``editor``: citizens' files are
+read and erased through ``security.private_storage``.
 """

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from wagtail_passfamille.backoffice.filters import search_kind
 from wagtail_passfamille.backoffice.permissions import submissions_for
-from wagtail_passfamille.citizen.uploads import private_storage
 from wagtail_passfamille.models import Submission, SubmissionFile
 from wagtail_passfamille.security.crypto import blind_index
+from wagtail_passfamille.security.private_storage import private_storage
 
 
 def find_submissions(user, reference: str = "", name: str = ""):

@@ -26,14 +26,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from wagtail_passfamille.backoffice.workflow import FINAL
-from wagtail_passfamille.citizen.uploads import (
+from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.conf import get_setting as setting
+from wagtail_passfamille.models import DemarchePage, Submission, SubmissionFile
+from wagtail_passfamille.security.private_storage import (
     SUBMISSION_PREFIX,
     delete_stale_wizard_files,
     private_storage,
 )
-from wagtail_passfamille.conf import get_setting
-from wagtail_passfamille.conf import get_setting as setting
-from wagtail_passfamille.models import DemarchePage, Submission, SubmissionFile
 
 logger = logging.getLogger(__name__)
 BATCH = 500

@@ -18,10 +18,14 @@ from django.db import transaction
 from django.db.models import F, TextField, Value
 from django.db.models.functions import Cast
 
-from wagtail_passfamille.citizen.uploads import SUBMISSION_PREFIX, WIZARD_PREFIX, private_storage
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.security.crypto import EncryptedJSONField, _derived_key, fernet
 from wagtail_passfamille.security.file_crypto import FileReport, rotate_files
+from wagtail_passfamille.security.private_storage import (
+    SUBMISSION_PREFIX,
+    WIZARD_PREFIX,
+    private_storage,
+)
 
 BATCH = 500
 

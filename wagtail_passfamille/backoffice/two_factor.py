@@ -22,8 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
-from wagtail_passfamille.backoffice import audit
-from wagtail_passfamille.models import AuditRecord
+from wagtail_passfamille.models import AuditRecord, audit_trail
 from wagtail_passfamille.security import login_throttle
 
 
@@ -57,7 +56,7 @@ def _accept(request, device, token, form) -> bool:
     from django_otp import login as otp_login
 
     if login_throttle.is_locked(request, request.user):
-        audit.record(
+        audit_trail.record(
             request, AuditRecord.Action.LOGIN_FAILED, detail={"second_factor": True, "locked": True}
         )
         form.add_error(
@@ -72,7 +71,7 @@ def _accept(request, device, token, form) -> bool:
     if allowed and device.verify_token(token.strip().replace(" ", "")):
         otp_login(request, device)
         return True
-    audit.record(request, AuditRecord.Action.LOGIN_FAILED, detail={"second_factor": True})
+    audit_trail.record(request, AuditRecord.Action.LOGIN_FAILED, detail={"second_factor": True})
     login_throttle.count_failure(request, request.user)
     if allowed:
         form.add_error("token", _("Ce code n'est pas valide ou a expiré."))

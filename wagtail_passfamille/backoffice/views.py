@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from wagtail_passfamille.backoffice import audit, exports, person
+from wagtail_passfamille.backoffice import exports, person
 from wagtail_passfamille.backoffice.filters import filter_params, filtered_submissions
 from wagtail_passfamille.backoffice.links import index_url, inspect_url
 from wagtail_passfamille.backoffice.permissions import (
@@ -37,9 +37,9 @@ from wagtail_passfamille.backoffice.workflow import (
     change_status,
     completable_fields,
 )
-from wagtail_passfamille.citizen.uploads import private_storage
-from wagtail_passfamille.models import AuditRecord
+from wagtail_passfamille.models import AuditRecord, audit_trail
 from wagtail_passfamille.models.submissions import Status
+from wagtail_passfamille.security.private_storage import private_storage
 
 Action = AuditRecord.Action
 
@@ -115,7 +115,7 @@ def status_view(request, pk):
                 fields=data["fields"],
                 document=data["document"],
             )
-            audit.record(
+            audit_trail.record(
                 request,
                 Action.STATUS,
                 submissions=[submission],
@@ -142,7 +142,7 @@ def download_view(request, pk):
         handle = private_storage().open(stored.storage_name, "rb")
     except (FileNotFoundError, OSError):
         raise Http404 from None
-    audit.record(
+    audit_trail.record(
         request,
         Action.DOWNLOAD,
         submissions=[stored.submission],
@@ -201,7 +201,7 @@ def export_view(request):
     for pk, reference in queryset.order_by().values_list("pk", "reference").iterator(2000):
         ids.append(pk)
         references.append(reference)
-    audit.record(
+    audit_trail.record(
         request,
         Action.EXPORT,
         submission_ids=ids,
@@ -274,7 +274,7 @@ def person_view(request):
                 messages.error(request, _("Cochez la case de confirmation pour effacer."))
             else:
                 return _person_erase(request, found)
-        audit.record(
+        audit_trail.record(
             request,
             Action.SEARCH,
             submissions=found,
@@ -299,7 +299,9 @@ def _person_access(request, found):
         .order_by("submitted_at", "pk")
     )
     payload = person.access_export(found)
-    audit.record(request, Action.ACCESS, submissions=list(found), detail={"count": len(found)})
+    audit_trail.record(
+        request, Action.ACCESS, submissions=list(found), detail={"count": len(found)}
+    )
     response = HttpResponse(
         json.dumps(payload, ensure_ascii=False, indent=2, default=str),
         content_type="application/json; charset=utf-8",
@@ -311,7 +313,7 @@ def _person_access(request, found):
 
 def _person_erase(request, found):
     items, files = person.erase(found)
-    audit.record(
+    audit_trail.record(
         request,
         Action.ERASE,
         submission_ids=[pk for pk, _ref in items],

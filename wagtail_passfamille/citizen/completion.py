@@ -8,8 +8,6 @@ change is in its history (by nobody: the citizen) and the démarche's agents are
 
 from __future__ import annotations
 
-from functools import partial
-
 from django import forms
 from django.core import signing
 from django.db import transaction
@@ -21,7 +19,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from wagtail_passfamille.backoffice.tasks import enqueue_new_submission_notice
 from wagtail_passfamille.blocks.schema import iter_inputs
 from wagtail_passfamille.citizen.forms import FormBuilder, to_answer
 from wagtail_passfamille.citizen.uploads import (
@@ -31,7 +28,7 @@ from wagtail_passfamille.citizen.uploads import (
 )
 from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models import CompletionRequest, StatusChange, Submission, SubmissionFile
-from wagtail_passfamille.models.backoffice import COMPLETION_SALT
+from wagtail_passfamille.models.backoffice import COMPLETION_SALT, completion_received
 from wagtail_passfamille.models.submissions import Status
 from wagtail_passfamille.security.crypto import blind_index
 
@@ -217,8 +214,8 @@ def _complete(request, completion, form, page, context):
                 private_storage().delete(name)
 
         transaction.on_commit(delete_replaced, robust=True)
-        transaction.on_commit(
-            partial(enqueue_new_submission_notice, submission.pk, "completed"), robust=True
+        completion_received.send(
+            sender=CompletionRequest, completion=completion, submission=submission
         )
     return _render(request, "completion/done.html", context)
 

@@ -30,10 +30,9 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
 from wagtail_passfamille import sources
-from wagtail_passfamille.backoffice import audit
 from wagtail_passfamille.citizen.alerts import clear_alerts, current_alerts
 from wagtail_passfamille.editor import habilitation
-from wagtail_passfamille.models import AuditRecord, DemarchePage
+from wagtail_passfamille.models import AuditRecord, DemarchePage, audit_trail
 
 TEMPLATES = "wagtail_passfamille/habilitation/"
 STATUS_URL_NAME = "wagtail_passfamille_habilitation_status"
@@ -71,7 +70,7 @@ def fiche_view(request, page_id):
     latest = page.get_latest_revision_as_object()  # the request may precede publication
     context = habilitation.fiche(latest, page.get_site())
     context["draft"] = page.has_unpublished_changes
-    audit.record(
+    audit_trail.record(
         request, AuditRecord.Action.FICHE, page=page, detail={"scopes": len(context["scopes"])}
     )
     return TemplateResponse(request, TEMPLATES + "fiche.html", context)

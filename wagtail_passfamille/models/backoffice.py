@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core import signing
 from django.db import models
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,12 @@ from wagtail_passfamille.conf import get_setting
 # The salt names the module that first signed these links: changing it would void every link
 # already sent.
 COMPLETION_SALT = "wagtail_passfamille.completion"
+
+
+#: Sent inside the transaction once a citizen answered an « à compléter » request
+#: (``sender``: the CompletionRequest class, ``completion``, ``submission``). The back-office
+#: e-mails the démarche's agents after commit (``signals.py``); sites may connect too.
+completion_received = Signal()
 
 
 class DemarcheGroupPermission(models.Model):

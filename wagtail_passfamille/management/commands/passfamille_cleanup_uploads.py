@@ -8,8 +8,8 @@ Prints counts only: file names are personal data.
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from wagtail_passfamille.citizen.uploads import delete_stale_wizard_files
 from wagtail_passfamille.conf import get_setting
+from wagtail_passfamille.security.private_storage import delete_stale_wizard_files
 
 
 class Command(BaseCommand):

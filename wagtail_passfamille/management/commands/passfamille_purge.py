@@ -7,9 +7,8 @@ listing the submissions deleted.
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from wagtail_passfamille.backoffice import audit
 from wagtail_passfamille.backoffice.retention import purge
-from wagtail_passfamille.models import AuditRecord
+from wagtail_passfamille.models import AuditRecord, audit_trail
 
 
 class Command(BaseCommand):
@@ -28,7 +27,7 @@ class Command(BaseCommand):
         report = purge(dry_run=dry_run)
         counts = report.counts()
         if not dry_run:
-            audit.record(
+            audit_trail.record(
                 None,
                 AuditRecord.Action.PURGE,
                 submission_ids=[pk for pk, _ref in report.purged],

@@ -7,7 +7,7 @@ search term.
 
 from __future__ import annotations
 
-from wagtail_passfamille.models import AuditRecord
+from wagtail_passfamille.models.audit import AuditRecord
 from wagtail_passfamille.security.client_ip import client_ip
 
 
