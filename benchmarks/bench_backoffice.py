@@ -150,6 +150,18 @@ def seed(rows: int):
     return pages, superuser, agent
 
 
+def seeded(rows: int):
+    """The pages and users of an earlier run of :func:`seed` (``--keep-db``), else seed."""
+    from django.contrib.auth.models import User
+
+    from wagtail_passfamille.models import DemarchePage, Submission
+
+    if Submission.objects.count() != rows:
+        return seed(rows)
+    pages = [DemarchePage.objects.get(slug=slug) for slug in ("a", "b")]
+    return pages, User.objects.get(username="root"), User.objects.get(username="agent")
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -226,6 +238,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument(
+        "--keep-db",
+        metavar="NAME",
+        help="use (and keep) this database, seeded on the first run only: quicker re-runs",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings.test")
 
@@ -237,11 +254,13 @@ def main() -> int:
 
     # No setup_test_environment(): its template instrumentation would slow every render.
     connection.settings_dict.setdefault("TEST", {})["NAME"] = (
-        f"passfamille_bench_backoffice_{os.getpid()}"
+        args.keep_db or f"passfamille_bench_backoffice_{os.getpid()}"
     )
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    old_name = connection.creation.create_test_db(
+        verbosity=0, autoclobber=True, serialize=False, keepdb=bool(args.keep_db)
+    )
     try:
-        pages, superuser, agent = seed(args.rows)
+        pages, superuser, agent = seeded(args.rows) if args.keep_db else seed(args.rows)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # A database in use is vacuumed by autovacuum: index-only scans need it.
@@ -262,7 +281,10 @@ def main() -> int:
                 flush=True,
             )
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep_db:
+            connection.close()
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
 
 

@@ -10,12 +10,14 @@ the filter form's fields apply.
 from __future__ import annotations
 
 from django.contrib import admin as django_admin
+from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail_modeladmin.views import DeleteView, IndexView, InspectView, WMABaseView
 
 from wagtail_passfamille.backoffice import display
@@ -77,6 +79,37 @@ class SubmissionButtonHelper(ButtonHelper):
         return super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
 
 
+class IdsFirstPaginator(WagtailPaginator):
+    """Page N in two short queries, whatever N: the ids of page N, then those rows by id.
+
+    ``OFFSET`` over whole rows makes PostgreSQL visit every row it skips (the wide encrypted
+    ones); the ids alone come from an index-only scan of the ordering index (migration
+    ``0010``), ~25 000 index entries for page 500 of 100 000. The count is given (the view
+    already has it) instead of being asked again.
+    """
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @property
+    def count(self):
+        return self._count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = self.object_list.values_list("pk", flat=True)
+        if bottom > self.count // 2:
+            # The far half is read from the other end: no page skips more than half the rows.
+            ids = list(ids.reverse()[self.count - top : self.count - bottom])[::-1]
+        else:
+            ids = list(ids[bottom:top])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
 class SubmissionIndexView(IndexView):
     FORMATS = ()  # no unaudited spreadsheet export: exports go through the export view
 
@@ -133,7 +166,29 @@ class SubmissionIndexView(IndexView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+        queryset = self.get_queryset()
+        result_count = queryset.count()
+        filtered = bool(self.query.strip()) or self.filter_form.is_filtered()
+        all_count = self.get_base_queryset().count() if filtered else result_count
+        paginator = IdsFirstPaginator(queryset, self.items_per_page, count=result_count)
+        try:
+            page_obj = paginator.page(self.page_num)
+        except InvalidPage:
+            page_obj = paginator.page(1)
+        context = {
+            "view": self,
+            "all_count": all_count,
+            "result_count": result_count,
+            "paginator": paginator,
+            "page_obj": page_obj,
+            "elided_page_range": paginator.get_elided_page_range(self.page_num),
+            "object_list": page_obj.object_list,
+            "user_can_create": False,
+            "show_search": self.search_handler.show_search_form,
+            **kwargs,
+        }
+        # IndexView's own get_context_data counts and pages again: skip to its parent's.
+        context = super(IndexView, self).get_context_data(**context)
         query = self.request.GET.copy()
         query.pop(self.PAGE_VAR, None)
         active_filters = filter_params(self.request.GET)

@@ -222,9 +222,9 @@ def test_csv_streams_in_chunks(client, demarche_a, agent, monkeypatch):
         chunk_sizes.append(chunk_size)
         return original_iterator(self, chunk_size=chunk_size)
 
-    def value(self, submission):
+    def value(self, submission, *args):
         rows_built.append(submission.pk)
-        return original_value(self, submission)
+        return original_value(self, submission, *args)
 
     monkeypatch.setattr(QuerySet, "iterator", iterator)
     monkeypatch.setattr(exports.Column, "value", value)

@@ -9,11 +9,14 @@ typed (``=HYPERLINK(…)`` becomes ``'=HYPERLINK(…)``).
 from __future__ import annotations
 
 import csv
+import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,12 +43,17 @@ class Column:
     label: str
     group: str
 
-    def value(self, submission) -> Any:
+    @property
+    def kind(self) -> str:
+        return self.key.partition(":")[0]
+
+    def value(self, submission, reader: RowReader | None = None) -> Any:
+        reader = reader or RowReader()
         kind, _sep, name = self.key.partition(":")
         if kind == "base":
-            return BASE_GETTERS[name](submission)
+            return reader.base(submission, name)
         if kind == "answer":
-            return _answer_cell(submission, name)
+            return reader.answer(submission, name)
         if kind == "certified":
             source, _sep, field = name.partition(".")
             record = submission.certified_record.get(source)
@@ -55,7 +63,7 @@ class Column:
                 return record.verification
             return _flat((record.fields or {}).get(field))
         if kind == "outcome":
-            return _outcome_cell(submission, name)
+            return reader.outcome(submission, name)
         return ""
 
 
@@ -75,71 +83,142 @@ def _local(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-STATUS_LABELS = dict(Status.choices)
-VERIFICATION_LABELS = dict(Verification.choices)
-DECISION_LABELS = dict(Decision.choices)
-
-BASE_GETTERS = {
-    "reference": lambda s: s.reference,
-    "demarche": lambda s: s.page.title,
-    "submitted_at": lambda s: _local(s.submitted_at),
-    "status": lambda s: str(STATUS_LABELS.get(s.status, s.status)),
-    "verification": lambda s: str(VERIFICATION_LABELS.get(s.verification, s.verification)),
-    "decision": lambda s: str(DECISION_LABELS.get(s.decision, s.decision)),
-    "tariff": lambda s: s.tariff,
-}
-
-
-def _snapshot_types(submission) -> dict[str, dict]:
+def _snapshot_types(snapshot) -> dict[str, dict]:
     types = {}
-    for step in submission.form_snapshot or []:
+    for step in snapshot or []:
         for field in (step.get("fields") if isinstance(step, dict) else None) or []:
             if field.get("name"):
                 types[field["name"]] = field
     return types
 
 
-def _answer_cell(submission, name):
-    answers = submission.answers if isinstance(submission.answers, dict) else {}
-    if name not in answers:
+def _outcome_summary(outcome) -> str:
+    try:
+        return " ; ".join(Outcome.from_dict(outcome).summary_lines())
+    except Exception:
         return ""
-    value = answers[name]
-    field = _snapshot_types(submission).get(name, {})
-    if field.get("type") == "groupe" and isinstance(value, list):
-        subs = field.get("fields") or []
-        items = []
-        for entry in value:
-            entry = entry if isinstance(entry, dict) else {}
-            items.append(
-                ", ".join(
-                    answer_text(sub.get("type", ""), entry.get(sub.get("name")))
-                    for sub in subs
-                    if sub.get("name") in entry
-                )
-            )
-        return " | ".join(items)
-    if isinstance(value, bool):
-        return _("Oui") if value else _("Non")
-    if isinstance(value, int | float):
-        return value
-    return answer_text(field.get("type", ""), value)
 
 
-def _outcome_cell(submission, name):
-    outcome = submission.outcome if isinstance(submission.outcome, dict) else {}
-    if name == "summary":
-        try:
-            return " ; ".join(Outcome.from_dict(outcome).summary_lines())
-        except Exception:
-            return ""
-    if name.startswith("grid."):
-        grid_name = name.removeprefix("grid.")
-        for result in outcome.get("tariffs") or []:
-            if (result.get("grid") or {}).get("name") == grid_name:
-                return " — ".join(
-                    str(v) for v in (result.get("bracket"), result.get("amount")) if v
-                )
+def _outcome_grid(outcome, grid_name) -> str:
+    for result in outcome.get("tariffs") or []:
+        if (result.get("grid") or {}).get("name") == grid_name:
+            return " — ".join(str(v) for v in (result.get("bracket"), result.get("amount")) if v)
     return ""
+
+
+class _Memo(dict):
+    """A dict that empties itself past ``limit`` entries: repeated values (dates of birth, a
+    snapshot shared by thousands of submissions) are computed once, memory stays bounded."""
+
+    def __init__(self, limit=20_000):
+        super().__init__()
+        self.limit = limit
+
+    def get_or(self, key, compute):
+        try:
+            return self[key]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: computed every time
+            return compute()
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = compute()
+        return value
+
+
+class RowReader:
+    """What the rows of one export share, computed once per export rather than once per cell:
+    démarche titles (no page row per submission), translated labels, form snapshots and
+    outcomes parsed once per distinct text, the text of repeated answers (a date of birth)."""
+
+    def __init__(self):
+        self.titles = {}
+        self.status = {k: str(v) for k, v in Status.choices}
+        self.verification = {k: str(v) for k, v in Verification.choices}
+        self.decision = {k: str(v) for k, v in Decision.choices}
+        self.yes, self.no = _("Oui"), _("Non")
+        self._snapshots = _Memo(limit=200)
+        self._outcomes = _Memo()
+        self._texts = _Memo()
+
+    def title(self, page_id):
+        if page_id not in self.titles:
+            from wagtail.models import Page
+
+            self.titles[page_id] = (
+                Page.objects.filter(pk=page_id).values_list("title", flat=True).first() or ""
+            )
+        return self.titles[page_id]
+
+    def base(self, s, name):
+        if name == "reference":
+            return s.reference
+        if name == "demarche":
+            return self.title(s.page_id)
+        if name == "submitted_at":
+            return _local(s.submitted_at)
+        if name == "status":
+            return self.status.get(s.status, s.status)
+        if name == "verification":
+            return self.verification.get(s.verification, s.verification)
+        if name == "decision":
+            return self.decision.get(s.decision, s.decision)
+        if name == "tariff":
+            return s.tariff
+        return ""
+
+    def snapshot_types(self, submission) -> dict[str, dict]:
+        text = getattr(submission, "snapshot_text", None)
+        if text is None:  # an instance loaded without export_queryset()
+            return _snapshot_types(submission.form_snapshot)
+        return self._snapshots.get_or(text, lambda: _snapshot_types(json.loads(text)))
+
+    def text(self, block_type, value):
+        return self._texts.get_or((block_type, value), lambda: answer_text(block_type, value))
+
+    def answer(self, submission, name):
+        answers = submission.answers if isinstance(submission.answers, dict) else {}
+        if name not in answers:
+            return ""
+        value = answers[name]
+        field = self.snapshot_types(submission).get(name, {})
+        if field.get("type") == "groupe" and isinstance(value, list):
+            subs = field.get("fields") or []
+            items = []
+            for entry in value:
+                entry = entry if isinstance(entry, dict) else {}
+                items.append(
+                    ", ".join(
+                        self.text(sub.get("type", ""), entry.get(sub.get("name")))
+                        for sub in subs
+                        if sub.get("name") in entry
+                    )
+                )
+            return " | ".join(items)
+        if isinstance(value, bool):
+            return self.yes if value else self.no
+        if isinstance(value, int | float):
+            return value
+        return self.text(field.get("type", ""), value)
+
+    def outcome(self, submission, name):
+        text = getattr(submission, "outcome_text", None)
+        if text is None:
+            outcome = submission.outcome if isinstance(submission.outcome, dict) else {}
+            return self._outcome_cell(outcome, name)
+        return self._outcomes.get_or(
+            (text, name), lambda: self._outcome_cell(json.loads(text), name)
+        )
+
+    @staticmethod
+    def _outcome_cell(outcome, name):
+        outcome = outcome if isinstance(outcome, dict) else {}
+        if name == "summary":
+            return _outcome_summary(outcome)
+        if name.startswith("grid."):
+            return _outcome_grid(outcome, name.removeprefix("grid."))
+        return ""
 
 
 def base_columns() -> list[Column]:
@@ -192,17 +271,38 @@ def available_columns(demarches: Iterable, queryset) -> list[Column]:
     return columns
 
 
-def export_queryset(queryset):
-    return queryset.select_related("page").order_by("submitted_at", "pk")
+# What the cells of each kind of column read, besides the plain columns every row has.
+READS = {
+    "answer": ("answers",),
+    "certified": ("certified",),
+}
+PLAIN = ("pk", "reference", "page_id", "submitted_at", "status", "verification", "decision")
+
+
+def export_queryset(queryset, columns: list[Column] = ()):
+    """Only what the chosen columns read: never the page row, the contact e-mail or pending
+    lookups (each encrypted column read is a decryption per row); the snapshot and the outcome
+    as text, parsed once per distinct text by :class:`RowReader`."""
+    kinds = {column.kind for column in columns}
+    fields = [*PLAIN, "tariff"]
+    for kind in kinds:
+        fields.extend(READS.get(kind, ()))
+    queryset = queryset.select_related(None).only(*fields).order_by("submitted_at", "pk")
+    if "answer" in kinds:
+        queryset = queryset.annotate(snapshot_text=Cast("form_snapshot", TextField()))
+    if "outcome" in kinds:
+        queryset = queryset.annotate(outcome_text=Cast("outcome", TextField()))
+    return queryset
 
 
 def iter_rows(queryset, columns: list[Column], allowed_ids=None) -> Iterator[list]:
     """The header, then one row per submission, read in chunks (constant memory)."""
     yield [column.label for column in columns]
-    for submission in export_queryset(queryset).iterator(chunk_size=CHUNK_SIZE):
+    reader = RowReader()
+    for submission in export_queryset(queryset, columns).iterator(chunk_size=CHUNK_SIZE):
         if allowed_ids is not None and submission.pk not in allowed_ids:
             continue  # not in what was audited (changed since): never exported unaudited
-        yield [formula_safe(column.value(submission)) for column in columns]
+        yield [formula_safe(column.value(submission, reader)) for column in columns]
 
 
 class _Echo:
