@@ -67,7 +67,7 @@ class SubmissionFilterForm(forms.Form):
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["demarche"].queryset = demarches_for(user)
+        self.fields["demarche"].queryset = demarches_for(user).only("pk", "title")
 
     def clean(self):
         cleaned = super().clean()
