@@ -243,6 +243,7 @@ def main() -> int:
         metavar="NAME",
         help="use (and keep) this database, seeded on the first run only: quicker re-runs",
     )
+    parser.add_argument("--only", choices=("listing", "exports"), help="measure one part only")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "demo.settings.test")
 
@@ -266,14 +267,18 @@ def main() -> int:
                 # A database in use is vacuumed by autovacuum: index-only scans need it.
                 cursor.execute("VACUUM ANALYZE")
         client = Client()
-        print(f"\nListing ({connection.vendor}, {args.rows} rows, {args.requests} requests)")
+        if args.only != "exports":
+            print(f"\nListing ({connection.vendor}, {args.rows} rows, {args.requests} requests)")
         for who, user in (("superuser (all)", superuser), ("agent of one démarche", agent)):
+            if args.only == "exports":
+                break
             client.force_login(user)
             for label, (p50, p95) in measure_listing(client, pages, args.requests).items():
                 print(f"  {who:24} {label:32} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms", flush=True)
         client.force_login(superuser)
-        print("\nExport of every submission (superuser)")
-        for fmt in ("csv", "xlsx"):
+        if args.only != "listing":
+            print("\nExport of every submission (superuser)")
+        for fmt in ("csv", "xlsx") if args.only != "listing" else ():
             elapsed, peak, size = measure_export(client, fmt)
             print(
                 f"  {fmt:5} {elapsed:6.1f} s  {size:6.1f} MB  "

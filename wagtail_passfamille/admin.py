@@ -210,7 +210,6 @@ class SubmissionIndexView(IndexView):
         )
         return context
 
-
     def rows(self, submissions):
         """The page's rows with their two buttons: modeladmin's ``result_list`` builds every
         cell through templates and asks permissions per button, the bulk of a page's time."""
