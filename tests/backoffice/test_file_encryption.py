@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from wagtail_passfamille.citizen.uploads import private_storage
-from wagtail_passfamille.models import SubmissionFile
+from wagtail_passfamille.models import AuditRecord, SubmissionFile
 from wagtail_passfamille.security import file_crypto
 from wagtail_passfamille.security.file_crypto import MAGIC, CorruptFile
 
@@ -135,3 +135,42 @@ def test_plain_files_stay_readable_then_rotation_encrypts_and_rekeys_them(
             assert SECRET_TEXT not in handle.read()
         assert stat.S_IMODE(os.stat(storage.path(name)).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(private_dir / "submissions").st_mode) == 0o700
+
+
+JS_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/OpenAction 2 0 R>>endobj\n"
+    b"2 0 obj<</S/JavaScript/JS(app.alert(1))>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def test_a_pdf_with_javascript_is_flagged_stored_and_the_agent_warned(
+    client, users, demarche_a, private_dir
+):
+    plain = submit(demarche_a, file=SimpleUploadedFile("ok.pdf", PDF, "application/pdf"))
+    risky = submit(
+        demarche_a, nom="Piège", file=SimpleUploadedFile("avis.pdf", JS_PDF, "application/pdf")
+    )
+    assert not SubmissionFile.objects.get(submission=plain).active_content
+    stored = SubmissionFile.objects.get(submission=risky)
+    assert stored.active_content  # the upload check's flag, kept through the wizard's storage
+
+    verified_login(client, users["agent_a"])
+    detail = client.get(f"/admin/passfamille/demandes/inspect/{risky.pk}/").content.decode()
+    assert "contient du JavaScript" in detail
+    url = f"/admin/passfamille/fichiers/{stored.pk}/"
+    assert f'href="{url}" download' not in detail  # the link leads to the warning first
+    downloads = AuditRecord.objects.filter(action="download")
+    warning = client.get(url)
+    assert warning.status_code == 200 and "Télécharger quand même" in warning.content.decode()
+    assert not downloads.exists()  # nothing downloaded yet
+    response = client.get(url + "?confirme=1")
+    assert b"".join(response.streaming_content) == JS_PDF
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert downloads.count() == 1
+    # An ordinary file downloads at once.
+    ordinary = SubmissionFile.objects.get(submission=plain)
+    assert client.get(f"/admin/passfamille/fichiers/{ordinary.pk}/").status_code == 200
+    assert (
+        "contient du JavaScript"
+        not in client.get(f"/admin/passfamille/demandes/inspect/{plain.pk}/").content.decode()
+    )

@@ -138,6 +138,13 @@ def status_view(request, pk):
 def download_view(request, pk):
 
     stored = get_file_or_404(request.user, pk)
+    if stored.active_content and request.GET.get("confirme") != "1":
+        # A PDF naming JavaScript: the agent is warned first, and downloads only on purpose.
+        return TemplateResponse(
+            request,
+            "wagtail_passfamille/admin/active_content.html",
+            {"file": stored, "download_url": request.path + "?confirme=1"},
+        )
     try:
         handle = private_storage().open(stored.storage_name, "rb")
     except (FileNotFoundError, OSError):

@@ -67,11 +67,13 @@ class EncryptedSessionStorage(BaseStorage):
                 except (FileNotFoundError, OSError):
                     del stored[field]
                     continue
-                details = {k: v for k, v in info.items() if k != "tmp_name"}
+                details = {k: v for k, v in info.items() if k not in ("tmp_name", "active_content")}
                 uploaded = UploadedFile(file=handle, **details)
                 known = KNOWN_TYPES.get(uploaded.content_type)
                 if known is not None:
-                    uploaded.detected_type = DetectedType(known.content_type, known.extension)
+                    uploaded.detected_type = DetectedType(
+                        known.content_type, known.extension, bool(info.get("active_content"))
+                    )
                     uploaded.safe_name = uploaded.name
                 self._files[(step, field)] = uploaded
             files[field] = self._files[(step, field)]
@@ -85,6 +87,10 @@ class EncryptedSessionStorage(BaseStorage):
                 self._tmp_files.append(previous[field]["tmp_name"])
                 self._files.pop((step, field), None)
         super().set_step_files(step, files)
+        # The upload check's flag of a PDF with JavaScript survives until the submission.
+        for field, uploaded in (files or {}).items():
+            if getattr(getattr(uploaded, "detected_type", None), "active_content", False):
+                self.data[self.step_files_key][step][field]["active_content"] = True
 
     def discard(self):
         """Forget the instance entirely (after submission): nothing stays in the session."""

@@ -379,4 +379,5 @@ def store_submission_file(uploaded) -> dict:
         "original_name": sanitize_display_name(uploaded.name),
         "content_type": detected.content_type,
         "size": uploaded.size,
+        "active_content": detected.active_content,
     }

@@ -155,6 +155,9 @@ class SubmissionFile(models.Model):
     original_name = EncryptedJSONField(_("nom d'origine"))
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
+    # A PDF naming JavaScript or a launch action (the upload check's heuristic): the agent is
+    # warned before downloading it.
+    active_content = models.BooleanField(_("contenu actif"), default=False)
 
     class Meta:
         verbose_name = _("pièce jointe")
