@@ -291,8 +291,15 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
                     }
                     for change in changes
                 ],
+                # The link is the citizen's key to their data: shown only when there is no
+                # e-mail to send it to (the agent passes it on), never otherwise.
                 "completions": [
-                    (completion, completion.public_url() if completion.is_open else "")
+                    (
+                        completion,
+                        completion.public_url()
+                        if completion.is_open and not submission.contact_email
+                        else "",
+                    )
                     for completion in submission.completion_requests.order_by("-created_at")
                 ],
                 "status_form": status_form,

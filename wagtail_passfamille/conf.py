@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "HMAC_KEY": "",
     # How long an unfinished démarche stays resumable, in seconds.
     "WIZARD_LIFETIME": 2 * 60 * 60,
+    # How long the receipt stays readable after the submission, in seconds; a citizen's session
+    # then ends after as long without activity (agents' sessions keep their lifetime).
+    "RECEIPT_LIFETIME": 15 * 60,
     # Largest accepted upload, in bytes, and the content types recognised from magic bytes.
     "MAX_UPLOAD_SIZE": 10 * 1024 * 1024,
     "ALLOWED_UPLOAD_TYPES": ["application/pdf", "image/jpeg", "image/png"],

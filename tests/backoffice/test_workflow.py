@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail, signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tasks import default_task_backend
@@ -131,7 +132,10 @@ def completion_link(change):
     mail.outbox.clear()
     assert send_status_email.call(change.pk, 1) == "sent"
     (message,) = mail.outbox
-    match = re.search(r"http://localhost(/passfamille/completer/[^/\s]+/)", message.body)
+    # Wagtail's default site is still "localhost": the link uses WAGTAILADMIN_BASE_URL.
+    assert "http://localhost" not in message.body
+    base = re.escape(django_settings.WAGTAILADMIN_BASE_URL)
+    match = re.search(base + r"(/passfamille/completer/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
 
@@ -232,7 +236,7 @@ def test_a_decision_drops_certified_values_when_the_demarche_says_so(client, use
     assert stored.certified == {} and stored.outcome == {"version": 1, "decision": "eligible"}
 
 
-def test_a_completer_is_always_emailed_and_its_link_shown_to_the_agent(
+def test_a_completer_is_always_emailed_and_its_link_kept_out_of_the_page(
     client, users, submission_b, django_capture_on_commit_callbacks
 ):
     assert submission_b.page.specific.status_email_statuses == []  # opted into nothing
@@ -243,7 +247,8 @@ def test_a_completer_is_always_emailed_and_its_link_shown_to_the_agent(
     (task,) = queued("send_status_email")
     url = completion_link(StatusChange.objects.get(pk=task.args[0]))
     html = client.get(f"{ADMIN}/demandes/inspect/{submission_b.pk}/").content.decode()
-    assert url in html
+    # The e-mail carries it: the page (and whoever reads the agent's screen) does not.
+    assert url not in html and "envoyé par e-mail" in html
 
 
 def test_a_status_change_without_its_trace_is_not_kept(client, users, submission_a, monkeypatch):
@@ -259,3 +264,37 @@ def test_a_status_change_without_its_trace_is_not_kept(client, users, submission
         set_status(client, submission_a, "en_instruction")
     assert Submission.objects.get(pk=submission_a.pk).status == "recue"
     assert not StatusChange.objects.filter(submission=submission_a).exists()
+
+
+def test_the_completion_link_is_shown_only_without_e_mail_and_never_on_localhost(
+    client, users, demarche_a
+):
+    from wagtail.models import Site
+
+    with_email = submit(demarche_a, email="famille@example.org")
+    without_email = submit(demarche_a, nom="Martin")
+    Submission.objects.filter(pk=without_email.pk).update(contact_email=None)
+    without_email.refresh_from_db()
+    client.force_login(users["agent_a"])
+    for submission in (with_email, without_email):
+        response = set_status(
+            client,
+            submission,
+            "a_completer",
+            comment="Il manque le justificatif",
+            document="on",
+        )
+        assert response.status_code == 302 and submission.status == "a_completer"
+    detail = client.get(f"{ADMIN}/demandes/inspect/{with_email.pk}/").content.decode()
+    assert "/passfamille/completer/" not in detail
+    assert "envoyé par e-mail" in detail
+    detail = client.get(f"{ADMIN}/demandes/inspect/{without_email.pk}/").content.decode()
+    link = CompletionRequest.objects.get(submission=without_email).public_url()
+    assert f"<code>{link}</code>" in detail
+    assert link.startswith(django_settings.WAGTAILADMIN_BASE_URL + "/passfamille/completer/")
+    # Once the town's site has its real host name, links are built from it.
+    Site.objects.filter(is_default_site=True).update(
+        hostname="demarches.demoville.example", port=443
+    )
+    link = CompletionRequest.objects.get(submission=without_email).public_url()
+    assert link.startswith("https://demarches.demoville.example/passfamille/completer/")

@@ -10,6 +10,7 @@ submission however often it is posted.
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 
 from django import forms
@@ -415,8 +416,13 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         except SubmissionError:
             return self.render(recap_form, submit_failed=True)
         submitted = self.request.session.setdefault("passfamille_submitted", {})
-        submitted[self.submitted_key()] = submission.pk
+        # The receipt is shown for RECEIPT_LIFETIME after the submission only.
+        submitted[self.submitted_key()] = [submission.pk, int(time.time())]
         self.request.session.modified = True
+        if not self.request.user.is_authenticated:
+            # A citizen's session ends soon after the receipt: its cookie replayed later opens
+            # nothing. Agents and editors trying a démarche keep their own session's lifetime.
+            self.request.session.set_expiry(get_setting("RECEIPT_LIFETIME"))
         self.storage.discard()
         return redirect(self.confirmation_url())
 

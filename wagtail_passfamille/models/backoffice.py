@@ -110,9 +110,17 @@ class CompletionRequest(models.Model):
         return self.completed_at is None and timezone.now() < self.expires_at
 
 
+LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
+
+
 def public_root_url(page) -> str:
-    """The root URL of the page's site, else ``WAGTAILADMIN_BASE_URL``."""
+    """The root URL of the page's site when it names a real host, else ``WAGTAILADMIN_BASE_URL``.
+
+    Wagtail's default site is ``http://localhost`` until someone sets its hostname: a link
+    built from it would lead the citizen nowhere.
+    """
     site = page.get_site()
-    if site is not None:
+    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    if site is not None and (site.hostname not in LOCAL_HOSTS or not base):
         return site.root_url
-    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    return base

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+import time
 
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
@@ -23,7 +24,7 @@ from wagtail import hooks
 from wagtail.contrib.routable_page.models import path, re_path
 
 from wagtail_passfamille.blocks.steps import RECAP_SLUG
-from wagtail_passfamille.conf import themed
+from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models import outcomes
 from wagtail_passfamille.models.submissions import Submission
 
@@ -173,9 +174,10 @@ class DemarcheServingMixin:
 
     @re_path(rf"^{INSTANCE_RE}/confirmation/$", name="confirmation")
     def confirmation(self, request, instance):
-        submitted = request.session.get("passfamille_submitted", {})
-        submission_id = submitted.get(f"{self.pk}:{instance}")
-        if submission_id is None:
+        entry = request.session.get("passfamille_submitted", {}).get(f"{self.pk}:{instance}")
+        # [id, submitted at]: the receipt is shown for RECEIPT_LIFETIME seconds after it.
+        submission_id, submitted_at = entry if isinstance(entry, list) else (None, 0)
+        if submission_id is None or time.time() - submitted_at > get_setting("RECEIPT_LIFETIME"):
             messages.info(request, _("Cette démarche n'est plus disponible dans cette session."))
             return redirect(self.url)
         submission = self.get_submission_class().objects.filter(pk=submission_id).first()
