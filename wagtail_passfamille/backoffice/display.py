@@ -171,6 +171,27 @@ def provenance_badge(source: str, provenance) -> str:
     return _("Donnée certifiée — %(what)s") % {"what": ", ".join(parts)}
 
 
+def _month_text(value) -> str:
+    try:
+        year, month = (int(part) for part in str(value).split("-"))
+        return date_format(dt.date(year, month, 1), "YEAR_MONTH_FORMAT")
+    except (TypeError, ValueError):
+        return ""
+
+
+def reference_month_text(provenance) -> str:
+    """ "Mois demandé : mai 2026 — mois du quotient reçu : mai 2026" ("" before the field)."""
+    provenance = provenance if isinstance(provenance, dict) else {}
+    if "mois_demande" not in provenance:
+        return ""
+    asked = _month_text(provenance.get("mois_demande")) or _("le plus récent")
+    received = _month_text(provenance.get("mois_recu")) or _("non précisé")
+    return _("Mois demandé : %(asked)s — mois du quotient reçu : %(received)s") % {
+        "asked": asked,
+        "received": received,
+    }
+
+
 def _field_label(source: str, key: str) -> str:
     try:
         datum = sources.get(source).datum(key)
@@ -196,6 +217,7 @@ def certified_sections(submission):
                 "manual_review": entry.manual_review,
                 "badge": provenance_badge(source, entry.provenance) if entry.provenance else "",
                 "cached": bool(entry.provenance.get("cached")),
+                "reference_month": reference_month_text(entry.provenance),
                 "fields": [
                     {"label": _field_label(source, key), "value": nested_html(value)}
                     for key, value in (entry.fields or {}).items()

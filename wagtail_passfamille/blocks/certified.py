@@ -3,12 +3,18 @@
 Each block sits among a step's fields. At most one of each per démarche.
 """
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
 from wagtail_passfamille import sources
 from wagtail_passfamille.blocks.conditions import ConditionBlock
-from wagtail_passfamille.blocks.values import CertifiedValue
+from wagtail_passfamille.blocks.values import (
+    APPLICATION_MONTH,
+    FIXED_MONTH,
+    LATEST,
+    CertifiedValue,
+)
 
 CAF = sources.get("caf")
 DGFIP = sources.get("dgfip")
@@ -31,6 +37,33 @@ class BaseCertifiedBlock(blocks.StructBlock):
     class Meta:
         value_class = CertifiedValue
         label_format = "{label}"
+
+
+class ReferenceMonthBlock(blocks.ChoiceBlock):
+    """Which quotient familial the démarche uses (choices in the class: stable migrations)."""
+
+    choices = [
+        (LATEST, _("Le plus récent connu de la CAF ou de la MSA")),
+        (APPLICATION_MONTH, _("Celui du mois de la demande")),
+        (FIXED_MONTH, _("Celui d'un mois donné (ci-dessous)")),
+    ]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Quotient familial retenu"))
+        kwargs.setdefault("default", LATEST)
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Par exemple le quotient de janvier de l'année scolaire pour toute l'année. "
+                "L'API donne les mois des deux dernières années au plus."
+            ),
+        )
+        super().__init__(choices=self.choices, **kwargs)
+
+    def deconstruct(self):
+        path, args, kwargs = super().deconstruct()
+        kwargs.pop("choices", None)
+        return path, args, kwargs
 
 
 class QuotientFamilialBlock(BaseCertifiedBlock):
@@ -62,11 +95,30 @@ class QuotientFamilialBlock(BaseCertifiedBlock):
         default="date_naissance",
         max_length=50,
     )
+    mois_reference = ReferenceMonthBlock()
+    annee_fixe = blocks.IntegerBlock(
+        label=_("Année du mois donné"), required=False, min_value=2000, max_value=2100
+    )
+    mois_fixe = blocks.IntegerBlock(
+        label=_("Mois donné (1 à 12)"), required=False, min_value=1, max_value=12
+    )
 
     class Meta:
         icon = "user"
         label = CAF.label
         source = CAF.name
+
+    def clean(self, value, *args, **kwargs):
+        value = super().clean(value, *args, **kwargs)
+        if value.get("mois_reference") == FIXED_MONTH and not (
+            value.get("annee_fixe") and value.get("mois_fixe")
+        ):
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "mois_fixe": ValidationError(_("Indiquez l'année et le mois du quotient."))
+                }
+            )
+        return value
 
 
 class SituationFiscaleBlock(BaseCertifiedBlock):

@@ -69,6 +69,10 @@ class StepValue(blocks.StructValue):
         return list(self.get("fields") or ())
 
 
+# Which quotient familial a démarche uses (QuotientFamilialBlock's ``mois_reference``).
+LATEST, APPLICATION_MONTH, FIXED_MONTH = "dernier", "mois_demande", "fixe"
+
+
 class CertifiedValue(blocks.StructValue):
     """A certified-data block: its source (a registered ``sources`` name) names its fields
     and its data."""
@@ -95,3 +99,13 @@ class CertifiedValue(blocks.StructValue):
     def condition_rule(self) -> Rule | None:
         condition = self.get("condition")
         return condition.as_rule() if condition else None
+
+    def reference_month(self, today) -> tuple[int | None, int | None]:
+        """The month of the quotient familial to ask for (``annee``, ``mois``): none for the
+        latest known, the month of the application, or the editor's fixed month."""
+        rule = self.get("mois_reference") or LATEST
+        if rule == APPLICATION_MONTH:
+            return today.year, today.month
+        if rule == FIXED_MONTH and self.get("annee_fixe") and self.get("mois_fixe"):
+            return int(self.get("annee_fixe")), int(self.get("mois_fixe"))
+        return None, None

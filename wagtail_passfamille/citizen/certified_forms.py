@@ -15,12 +15,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_passfamille import geo
 from wagtail_passfamille.api_particulier import InvalidParameters, identite_query
+from wagtail_passfamille.blocks.values import APPLICATION_MONTH, LATEST
 from wagtail_passfamille.citizen.fields import LabelledPartsWidget
 from wagtail_passfamille.citizen.uploads import CitizenFileField
 from wagtail_passfamille.services import LookupRequest
@@ -280,6 +282,14 @@ class CafSection(CertifiedSection):
                         "connaissez pas."
                     ),
                 ),
+                self.name("naissance_inconnue"): forms.BooleanField(
+                    label=_("Date de naissance inconnue de l'état civil"),
+                    help_text=_(
+                        "Par exemple pour certaines personnes nées à l'étranger : aucune date "
+                        "n'est alors transmise."
+                    ),
+                    required=False,
+                ),
                 self.name("pays"): forms.ChoiceField(
                     label=_("Pays de naissance"),
                     choices=country_choices,
@@ -306,7 +316,10 @@ class CafSection(CertifiedSection):
 
     def build_request(self, form) -> LookupRequest | None:
         data = form.cleaned_data
-        complete = self.require(form, "nom_naissance", "prenom_1", "sexe", "naissance", "pays")
+        # A date unknown to the civil status (people born abroad, often) is sent as no date.
+        unknown_birth = bool(data.get(self.name("naissance_inconnue")))
+        needed = ("nom_naissance", "prenom_1", "sexe", "pays")
+        complete = self.require(form, *needed, *(() if unknown_birth else ("naissance",)))
         for name in ("nom_naissance", "nom_usage", "prenom_1", "prenom_2", "prenom_3"):
             value = data.get(self.name(name))
             if value and not NAME_RE.fullmatch(value):
@@ -340,7 +353,8 @@ class CafSection(CertifiedSection):
             commune = ""
         if not complete:
             return None
-        birth = data[self.name("naissance")]
+        birth = {} if unknown_birth else data[self.name("naissance")]
+        reference_year, reference_month = self.value.reference_month(timezone.localdate())
         identifiers = {
             "nom_naissance": data[self.name("nom_naissance")].strip(),
             "nom_usage": (data.get(self.name("nom_usage")) or "").strip(),
@@ -350,11 +364,14 @@ class CafSection(CertifiedSection):
                 if data.get(self.name(n))
             ],
             "sexe": data[self.name("sexe")],
-            "annee": birth["annee"],
+            "annee": birth.get("annee"),
             "mois": birth.get("mois"),
             "jour": birth.get("jour"),
             "pays": pays,
             "commune": commune,
+            # The month of the quotient familial asked (none: the latest known).
+            "qf_annee": reference_year,
+            "qf_mois": reference_month,
         }
         try:
             identite_query(identite_from(identifiers), endpoint="quotient_familial")
@@ -366,6 +383,17 @@ class CafSection(CertifiedSection):
             )
             return None
         return LookupRequest("caf", identifiers, self.value.ticked)
+
+    def reference_explanation(self) -> str:
+        """Which quotient familial the démarche uses, said to the citizen."""
+        annee, mois = self.value.reference_month(timezone.localdate())
+        rule = self.value.get("mois_reference") or LATEST
+        if rule == APPLICATION_MONTH:
+            return _("Le quotient familial retenu est celui du mois de votre demande.")
+        if annee and mois:
+            month = date_format(dt.date(annee, mois, 1), "YEAR_MONTH_FORMAT")
+            return _("Le quotient familial retenu est celui de %(month)s.") % {"month": month}
+        return _("Le quotient familial retenu est le plus récent connu de la CAF ou de la MSA.")
 
     def pending_search(self, data, prefix):
         """Communes for a search typed but not run (Enter in the search box submits the step):

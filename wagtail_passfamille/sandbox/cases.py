@@ -5,7 +5,8 @@ drops ``recipient``, compares string values case-insensitively and the set of pa
 (``prenoms[]`` in order); a request matching no case gets the folder's ``404.yaml``. Integers are
 compared as the text sent, so ``moisDateNaissance=06`` does not match ``6``: the sandbox is
 stricter there, on purpose, to catch clients sending leading zeros. ``annee`` and ``mois`` (the
-month of the QF asked) are validated but take no part in the match: the cases have no month.
+month of the QF asked) are matched like any other parameter, as staging does: a case written
+for May 2026 answers only a request for May 2026, a case without a month only a request without.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ V3_MATCHED = (
     "codeCogInseeCommuneNaissance",
     "nomCommuneNaissance",
     "codeCogInseeDepartementNaissance",
+    "annee",
+    "mois",
 )
 V2_MATCHED = (
     "nomNaissance",

@@ -231,8 +231,9 @@ def quotient_familial_identite(state: SandboxState, request: Request) -> Answer 
     book = cases.staging()[cases.V3_IDENTITE]
 
     def respond() -> Answer:
-        case = book.match({k: v for k, v in params.items() if k in cases.V3_MATCHED})
-        case = case or book.fallback()
+        matched = {k: v for k, v in params.items() if k in cases.V3_MATCHED}
+        extra = cases.CaseBook(book.folder, state.extra_cases.get(book.folder, ()))
+        case = extra.match(matched) or book.match(matched) or book.fallback()
         body = mask(case.body, info.scopes, V3_MASKS, v3=True) if case.status == 200 else case.body
         return _qf_answer(case.status, body)
 

@@ -368,6 +368,12 @@ class Sandbox:
     def reset(self) -> None:
         self.state.reset()
 
+    def add_case(self, folder: str, file: str, params, status: int, payload: str) -> None:
+        """Serve one more staging case (its YAML's ``params``, ``status`` and ``payload``)
+        until the next reset(): an official case the packaged data file does not have yet."""
+        case = cases.Case(folder, file, "", dict(params), status, payload.encode("utf-8"))
+        self.state.extra_cases.setdefault(folder, []).append(case)
+
     def set_fault(self, fault: str | Fault | None) -> None:
         """Apply ``fault`` to the following requests (``times=``/``endpoint=`` narrow it)."""
         self.state.faults.set(parse_fault(fault) if isinstance(fault, str) else fault)

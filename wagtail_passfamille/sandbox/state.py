@@ -109,6 +109,9 @@ class SandboxState:
     rates: RateLimiter = field(default_factory=RateLimiter)
     faults: FaultPlan = field(default_factory=FaultPlan)
     franceconnect: FranceConnect = field(default_factory=FranceConnect)
+    #: Cases added at run time (a staging case the packaged data do not have yet), by folder;
+    #: matched before the packaged ones, forgotten by reset().
+    extra_cases: dict[str, list[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -224,6 +227,7 @@ class SandboxState:
             self._in_flight = self._max_in_flight = 0
             self.received.clear()
             self._access_tokens.clear()
+        self.extra_cases.clear()
         self.rates.reset()
         self.franceconnect.reset()
         self.faults.set(None)

@@ -99,6 +99,11 @@ def identite_from(identifiers: Mapping[str, Any]) -> Identite:
     )
 
 
+def _month(annee, mois) -> str | None:
+    """ "2026-05" for a month, None when there is none."""
+    return f"{int(annee):04d}-{int(mois):02d}" if annee and mois else None
+
+
 def commune_of(postcode: str | None, town: str | None) -> str | None:
     """The INSEE code of a postal address's commune, when it resolves to one."""
     if not postcode or not town:
@@ -151,9 +156,17 @@ class CafSource(CertifiedSource):
 
     def fetch(self, clients, identifiers, ticked, *, profile, recipient):
         client = clients.api_particulier(profile, recipient)
-        result = client.quotient_familial(identite_from(identifiers))
-        provider = result.quotient_familial.fournisseur if result.quotient_familial else None
-        return self.fields(result, ticked), self.provenance(result.provenance, fournisseur=provider)
+        asked = (identifiers.get("qf_annee"), identifiers.get("qf_mois"))
+        result = client.quotient_familial(identite_from(identifiers), annee=asked[0], mois=asked[1])
+        qf = result.quotient_familial
+        provenance = self.provenance(
+            result.provenance,
+            fournisseur=qf.fournisseur if qf else None,
+            # Agents see which month was asked (None: the latest) and which one came back.
+            mois_demande=_month(*asked),
+            mois_recu=_month(qf.annee, qf.mois) if qf else None,
+        )
+        return self.fields(result, ticked), provenance
 
     def fields(self, result, ticked) -> dict:
         """Only the ticked data are kept (minimisation); a block the token masks stays None."""
