@@ -17,6 +17,7 @@ from tests.demarches.helpers import (
     caf_identity,
     enfants,
 )
+from wagtail_passfamille.backoffice.display import reference_month_text
 from wagtail_passfamille.models import Submission
 from wagtail_passfamille.models.outcomes import summary_lines
 
@@ -161,6 +162,9 @@ def test_a_demarche_asking_for_the_qf_of_may_2026_gets_it(cantine, sandbox):
     # Agents see which month was asked and which came back.
     assert record.provenance["mois_demande"] == "2026-05"
     assert record.provenance["mois_recu"] == "2026-05"
+    assert reference_month_text(record.provenance) == (
+        "Mois demandé : mai 2026 — mois du quotient reçu : mai 2026"
+    )
     assert summary_lines(submission.outcome) == ["Tarif\xa0: Tranche A — 0,85\xa0€ par repas"]
 
 
