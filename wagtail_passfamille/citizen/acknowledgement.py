@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from wagtail_passfamille.conf import get_setting
-from wagtail_passfamille.models import PassFamilleSettings, Submission
+from wagtail_passfamille.models import PassFamilleSettings, Submission, outcomes
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ def send_acknowledgement(submission_id: int, attempt: int = 1) -> str:
             "demarche": page.title,
             "service_contact": page.service_contact,
             "collectivite": (town.collectivite if town else "") or (site.site_name if site else ""),
+            "provisional": outcomes.is_provisional(submission.outcome, [submission.verification]),
         }
         subject = render_to_string(
             "wagtail_passfamille/emails/acknowledgement_subject.txt", context

@@ -472,6 +472,8 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
             if outcome is not None:
                 context["outcome_lines"] = outcome.summary_lines()
                 context["outcome_blocks"] = not outcome.can_submit
+                states = wizard_certified(self).states()
+                context["outcome_provisional"] = outcomes.is_provisional(outcome, states)
         return context
 
     def slug(self, step):

@@ -194,6 +194,9 @@ class DemarcheServingMixin:
                 "submission": submission,
                 "has_contact_email": bool(submission.contact_email),
                 "outcome_lines": outcomes.summary_lines(submission.outcome),
+                "outcome_provisional": outcomes.is_provisional(
+                    submission.outcome, [submission.verification]
+                ),
             }
         )
         response = TemplateResponse(request, themed("wizard/confirmation.html"), context)

@@ -73,6 +73,24 @@ def store(page, submission) -> Outcome | None:
     return outcome
 
 
+# Verification states after which the certified data may still change the tariff.
+PROVISIONAL_STATES = frozenset({"justificatif", "a_verifier"})
+
+
+def is_provisional(outcome, states) -> bool:
+    """A default tariff that a later verification recomputes (a document to check, a deferred
+    lookup): « tarif provisoire, recalculé après vérification ». ``outcome``: an Outcome or its
+    stored dict; ``states``: the verification states of the sources."""
+    if isinstance(outcome, dict):
+        try:
+            outcome = Outcome.from_dict(outcome) if outcome else None
+        except (ValueError, KeyError, TypeError):
+            outcome = None
+    if outcome is None or not outcome.default_applied:
+        return False
+    return bool(PROVISIONAL_STATES & set(states or ()))
+
+
 def summary_lines(stored: dict) -> list[str]:
     if not stored:
         return []
