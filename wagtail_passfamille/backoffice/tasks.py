@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -51,7 +50,7 @@ def enqueue_new_submission_notice(submission_id: int, kind: str = "new") -> None
 def _send(message, retry, attempt, what, object_id) -> str:
     try:
         message.send()
-    except (smtplib.SMTPException, OSError) as error:
+    except Exception as error:  # SMTP, network, anything: retried, never lost silently
         logger.warning(
             "%s %s not sent (attempt %s): %s", what, object_id, attempt, type(error).__name__
         )

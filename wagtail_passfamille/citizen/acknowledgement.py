@@ -3,15 +3,15 @@ submission commits. The task receives an id, never personal data."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import smtplib
 
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django_tasks import task
 
+from wagtail_passfamille.citizen.retry import retry_later
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.models import PassFamilleSettings, Submission, outcomes
 
@@ -27,14 +27,37 @@ def enqueue_acknowledgement(submission_id: int) -> None:
 
 @task()
 def send_acknowledgement(submission_id: int, attempt: int = 1) -> str:
-    """Send the accusé de réception électronique (CRPA L112-11) of one submission.
+    """Send the accusé de réception électronique (CRPA L112-11) of one submission, once.
 
-    SMTP failures never reach the citizen: the task re-enqueues itself with a growing delay
-    (django-tasks has no retries of its own), and gives up after a few attempts.
+    Any failure (SMTP, database, a bug) re-enqueues the task with a growing delay; the
+    submission row is locked while the e-mail goes out and ``acknowledged_at`` commits with
+    it, so a re-sent task (retry, sweep) never sends a second one.
     """
-    submission = Submission.objects.select_related("page").filter(pk=submission_id).first()
-    if submission is None or not submission.contact_email:
-        return "skipped"
+    try:
+        return _send_once(submission_id)
+    except Exception as error:
+        return retry_later(
+            send_acknowledgement,
+            (submission_id,),
+            attempt,
+            error,
+            attempts=ACKNOWLEDGEMENT_ATTEMPTS,
+        )
+
+
+def _send_once(submission_id: int) -> str:
+    with transaction.atomic():
+        submission = Submission.objects.select_for_update().filter(pk=submission_id).first()
+        if submission is None or not submission.contact_email:
+            return "skipped"
+        if submission.acknowledged_at is not None:
+            return "already-sent"
+        _message(submission).send()
+        Submission.objects.filter(pk=submission_id).update(acknowledged_at=timezone.now())
+    return "sent"
+
+
+def _message(submission) -> EmailMessage:
     page = submission.page.specific
     site = page.get_site()
     town = PassFamilleSettings.for_site(site) if site else None
@@ -51,21 +74,4 @@ def send_acknowledgement(submission_id: int, attempt: int = 1) -> str:
             "wagtail_passfamille/emails/acknowledgement_subject.txt", context
         )
         body = render_to_string("wagtail_passfamille/emails/acknowledgement.txt", context)
-    message = EmailMessage(" ".join(subject.split()), body, to=[submission.contact_email])
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError) as error:
-        logger.warning(
-            "Acknowledgement of submission %s not sent (attempt %s): %s",
-            submission_id,
-            attempt,
-            type(error).__name__,
-        )
-        if attempt < ACKNOWLEDGEMENT_ATTEMPTS:
-            delay = dt.timedelta(minutes=2**attempt)
-            send_acknowledgement.using(
-                queue_name=get_setting("TASK_QUEUE"), run_after=timezone.now() + delay
-            ).enqueue(submission_id, attempt + 1)
-            return "retry"
-        return "failed"
-    return "sent"
+    return EmailMessage(" ".join(subject.split()), body, to=[submission.contact_email])

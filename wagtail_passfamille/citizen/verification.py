@@ -4,6 +4,7 @@ until they resolve or the deadline sends the submission to an agent's manual rev
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.utils import timezone
 from django_tasks import task
@@ -18,12 +19,25 @@ from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.models import PassFamilleSettings, Submission
 from wagtail_passfamille.services import Kind, LookupRequest, LookupResult, lookup
 
+logger = logging.getLogger(__name__)
+
 
 @task()
 def verify_pending(submission_id: int, attempt: int = 1) -> str:
     """Deferred verification: retry the lookups an outage postponed, until they resolve or the
-    deadline sends the submission to an agent's manual review."""
-    return resolve_pending(submission_id, attempt)
+    deadline sends the submission to an agent's manual review. Any error (a database
+    dropped, a bug) re-enqueues it with a growing delay, like an upstream outage does."""
+    try:
+        return resolve_pending(submission_id, attempt)
+    except Exception as error:
+        logger.warning(
+            "Deferred verification of submission %s failed (attempt %s): %s",
+            submission_id,
+            attempt,
+            type(error).__name__,
+        )
+        enqueue_verification(submission_id, attempt + 1, delay=min(60 * 2**attempt, 6 * 3600))
+        return "retry"
 
 
 def enqueue_verification(submission_id: int, attempt: int = 1, delay: float = 60) -> None:

@@ -94,20 +94,30 @@ ALERT_REASONS = {
 }
 
 
+#: The sweep's alert when background tasks wait too long (a worker down).
+QUEUE_ALERT = gettext_lazy(
+    "tâches de fond en attente depuis %(minutes)s minutes : vérifiez les workers"
+)
+
+
 def alert_rows() -> list[dict]:
 
     alerts = current_alerts()
     titles = dict(
-        DemarchePage.objects.filter(pk__in={a["page_id"] for a in alerts}).values_list(
+        DemarchePage.objects.filter(pk__in={a.get("page_id") for a in alerts} - {None}).values_list(
             "pk", "title"
         )
     )
     return [
         {
-            "profile": a["profile"],
-            "api": habilitation.APIS[sources.get(a["source"]).api][0],
-            "reason": ALERT_REASONS.get(a["reason"], a["reason"]),
-            "demarche": titles.get(a["page_id"], "-"),
+            "profile": a.get("profile", "-"),
+            "api": habilitation.APIS[sources.get(a["source"]).api][0] if a.get("source") else "-",
+            "reason": (
+                QUEUE_ALERT % {"minutes": a["minutes"]}
+                if a.get("kind") == "queue"
+                else ALERT_REASONS.get(a["reason"], a["reason"])
+            ),
+            "demarche": titles.get(a.get("page_id"), "-"),
             "at": datetime.fromtimestamp(a["at"], tz=timezone.get_current_timezone()),
         }
         for a in alerts

@@ -64,6 +64,11 @@ class AbstractSubmission(models.Model):
     form_snapshot = models.JSONField(default=list, encoder=DjangoJSONEncoder, editable=False)
     contact_email = EncryptedJSONField(_("e-mail de contact"), null=True, blank=True)
     language = models.CharField(max_length=10, default="fr", editable=False)
+    # When the accusé de réception (CRPA L112-11) was sent: the sweep re-sends missing ones,
+    # and the task sends it once only.
+    acknowledged_at = models.DateTimeField(
+        _("accusé de réception envoyé le"), null=True, blank=True, editable=False
+    )
     updated_at = models.DateTimeField(_("mise à jour"), auto_now=True)
 
     # Certified data: only the fields the démarche ticked, with their provenance, per source.

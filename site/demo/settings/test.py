@@ -23,7 +23,13 @@ if os.environ.get("PASSFAMILLE_TEST_SQLITE"):
         }
     }
 elif os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"])}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"],
+            # Worker-fault tests keep connections open, as production does (conn_max_age=60).
+            conn_max_age=int(os.environ.get("PASSFAMILLE_TEST_CONN_MAX_AGE", 0)),
+        )
+    }
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 
@@ -49,6 +55,15 @@ if os.environ.get("REDIS_URL"):
         }
     }
     AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+
+# Worker-fault tests: a short RUNNING timeout, and e-mails a separate worker process sends kept
+# as files the test can count.
+WAGTAIL_PASSFAMILLE_TASK_RUNNING_TIMEOUT = int(
+    os.environ.get("PASSFAMILLE_TEST_RUNNING_TIMEOUT", 15 * 60)
+)
+if os.environ.get("PASSFAMILLE_TEST_EMAIL_DIR"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["PASSFAMILLE_TEST_EMAIL_DIR"]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
