@@ -284,3 +284,20 @@ def test_axe_core_finds_no_serious_or_critical_violation(
         assert {k: v for k, v in found.items() if v} == {}
     finally:
         context.close()
+
+
+def test_the_time_limit_warns_before_it_runs_out_and_can_be_extended(citizen_page, demo):
+    page = citizen_page
+    walk = Walk(page, None)
+    page.clock.install()
+    page.goto("/demarches/restauration-scolaire/")
+    walk.expect(page.locator(".pf-time-limit")).to_contain_text("120 minutes sans activité")
+    warning = page.locator(".pf-timeout__warning")
+    walk.expect(warning).to_be_hidden()
+    page.clock.run_for("01:56:00")  # four minutes before the answers are erased
+    walk.expect(warning).to_contain_text("Votre démarche va bientôt expirer")
+    walk.expect(warning).to_have_attribute("role", "alert")
+    page.get_by_label("Nom", exact=True).fill("Durand")
+    walk.press_button("Prolonger le délai", step_url("etape-1"))
+    walk.expect(page.locator(".pf-messages")).to_contain_text("Délai prolongé")
+    walk.expect(page.get_by_label("Nom", exact=True)).to_have_value("Durand")

@@ -98,10 +98,11 @@ class EncryptedSessionStorage(BaseStorage):
         self._discarded = True
         self.request.session.pop(self.prefix, None)
 
-    def update_response(self, response):
-        super().update_response(response)
-        if self._discarded:
-            return
+    def touch(self):
+        """Write the data again at the end of this request: the idle lifetime starts anew."""
+        self._touched = True
+
+    def _will_write(self) -> bool:
         changed = (
             self._loaded is None
             or json.dumps(self._data, sort_keys=True, cls=DjangoJSONEncoder) != self._loaded
@@ -110,5 +111,18 @@ class EncryptedSessionStorage(BaseStorage):
         # (the token's age) keeps counting from the citizen's last visit; a GET that changes
         # nothing then costs no session write.
         stale = self._token_age is not None and self._token_age > get_setting("WIZARD_LIFETIME") / 8
-        if changed or stale:
+        return changed or stale or getattr(self, "_touched", False)
+
+    def expires_at(self) -> float:
+        """When the answers are erased if the citizen does nothing more (a Unix time)."""
+        lifetime = get_setting("WIZARD_LIFETIME")
+        if self._token_age is None or self._will_write():
+            return time.time() + lifetime
+        return time.time() - self._token_age + lifetime
+
+    def update_response(self, response):
+        super().update_response(response)
+        if self._discarded:
+            return
+        if self._will_write():
             self.request.session[self.prefix] = encrypt_json(self._data)

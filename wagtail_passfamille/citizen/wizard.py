@@ -9,6 +9,7 @@ submission however often it is posted.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections import OrderedDict
@@ -33,6 +34,7 @@ from wagtail_passfamille.citizen.submitting import SubmissionError, submit
 from wagtail_passfamille.citizen.uploads import wizard_file_storage
 from wagtail_passfamille.citizen.wizard_actions import (
     ADD_BUTTON,
+    EXTEND_BUTTON,
     REMOVE_BUTTON,
     SEARCH_BUTTON,
     WithoutJavaScriptMixin,
@@ -305,6 +307,8 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
             return self.go_back(step, goto)
         if ADD_BUTTON in request.POST or REMOVE_BUTTON in request.POST:
             return self.change_group_items(step)
+        if EXTEND_BUTTON in request.POST:
+            return self.extend_lifetime(step, RECAP_SLUG)
         if SEARCH_BUTTON in request.POST:
             return self.search_commune(step)
         data = self.with_pending_search(step, request.POST)
@@ -464,6 +468,7 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
                 "commune_results": kwargs.get("commune_results") or {},
                 # Without JavaScript the results take the focus (autofocus) after a search.
                 "commune_searched": kwargs.get("commune_searched", False),
+                **self.time_limit(),
             }
         )
         if current == RECAP_SLUG:
@@ -475,6 +480,16 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
                 states = wizard_certified(self).states()
                 context["outcome_provisional"] = outcomes.is_provisional(outcome, states)
         return context
+
+    def time_limit(self):
+        """The idle lifetime, said on the first step, and when the answers will be erased."""
+        lifetime = get_setting("WIZARD_LIFETIME")
+        expires_at = self.storage.expires_at()
+        return {
+            "lifetime_minutes": max(int(lifetime // 60), 1),
+            "expires_at": dt.datetime.fromtimestamp(expires_at, tz=dt.UTC),
+            "expires_in": max(int(expires_at - time.time()), 0),
+        }
 
     def slug(self, step):
         return RECAP_SLUG if step == RECAP_SLUG else self.page.step_slug(step)

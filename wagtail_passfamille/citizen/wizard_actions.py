@@ -3,11 +3,15 @@ JavaScript: add or remove a group's item, search the birthplace, then re-render 
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.utils.translation import gettext as _
+
 from wagtail_passfamille.citizen.wizard_data import remove_item
 
 ADD_BUTTON = "passfamille_add"
 REMOVE_BUTTON = "passfamille_remove"
 SEARCH_BUTTON = "passfamille_search"
+EXTEND_BUTTON = "passfamille_extend"
 
 
 class WithoutJavaScriptMixin:
@@ -80,3 +84,14 @@ class WithoutJavaScriptMixin:
         return self.render(
             form, commune_results=self.commune_results(form, force=True), commune_searched=True
         )
+
+    def extend_lifetime(self, step, recap_slug):
+        """« Prolonger le délai » (WCAG 2.2.1): keep what was typed, unvalidated, and start
+        the idle lifetime anew; the page says until when."""
+        form = self.get_form(step=step, data=self.request.POST)
+        if step != recap_slug:
+            self.storage.set_step_data(step, self.get_form_step_data(form))
+        self.storage.touch()
+        messages.success(self.request, _("Délai prolongé : vos réponses sont conservées."))
+        form.show_errors = False
+        return self.render(form)

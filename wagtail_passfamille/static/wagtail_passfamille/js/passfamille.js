@@ -14,6 +14,20 @@
     if (anchored && anchored.getAttribute("tabindex") === "-1") { anchored.focus(); }
   }
 
+  // The idle time limit (WCAG 2.2.1): warn a few minutes before the answers are erased; the
+  // « Prolonger le délai » button (there without JavaScript too) starts the delay anew.
+  var timeout = document.getElementById("pf-timeout");
+  if (timeout) {
+    var left = parseInt(timeout.getAttribute("data-pf-expires-in"), 10);
+    if (left > 0) {
+      var before = Math.min(300, Math.floor(left / 4));
+      window.setTimeout(function () {
+        timeout.classList.add("pf-timeout--warning");
+        timeout.querySelector(".pf-timeout__warning").textContent = timeout.getAttribute("data-pf-warning");
+      }, (left - before) * 1000);
+    }
+  }
+
   // "Imprimer cette page" on the confirmation page.
   Array.prototype.forEach.call(document.querySelectorAll(".pf-print"), function (button) {
     button.hidden = false;
