@@ -13,6 +13,8 @@ app_name = "wagtail_passfamille"
 
 urlpatterns = [
     path("communes/", public_views.communes, name="communes"),
+    # For the load balancer and monitoring (docs/production.md).
+    path("health/", public_views.health, name="health"),
     *completion_urlpatterns,  # the "à compléter" page
     # FranceConnect: register <prefix>franceconnect/callback/ and <prefix>franceconnect/logout/done/
     path("franceconnect/login/<int:page_id>/", franceconnect.login, name="franceconnect_login"),

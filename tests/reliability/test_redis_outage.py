@@ -1,9 +1,12 @@
 """Redis stopped in the middle of citizens' journeys: pages are still served, lookups are
 deferred, submissions accepted, and the deferred lookups verified once Redis is back."""
 
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from tests.demarches.helpers import (
     ENFANT_LEA,
@@ -65,3 +68,30 @@ def test_alerts_are_logged_not_stored_while_redis_is_down(cantine, redis_server,
     assert current_alerts() == []
     assert "Alert not stored" in caplog.text
     assert not mail.outbox
+
+
+def test_the_health_endpoint_reports_without_failing_the_node(redis_server, db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    client = Client()
+    url = "/passfamille/health/"
+    body = client.get(url).json()
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "worker": {"status": "ok", "queue_age": None, "heartbeat_age": None},
+    }
+    redis_server.stop()
+    response = client.get(url)
+    assert response.status_code == 200  # Redis down: degraded, the node still takes citizens
+    assert response.json()["status"] == "degraded" and response.json()["cache"] == "down"
+    assert client.get(url + "?strict=1").status_code == 503
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
+    from wagtail_passfamille.tasks import send_acknowledgement
+
+    send_acknowledgement.enqueue(1, 1)
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - dt.timedelta(hours=1))
+    worker = client.get(url).json()["worker"]
+    assert worker["status"] == "late" and worker["queue_age"] >= 3600

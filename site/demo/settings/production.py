@@ -111,3 +111,33 @@ SECURE_HSTS_SECONDS = int(_env("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Every server error leaves a traceback on stderr (gunicorn's error log, journald), redacted:
+# frames only, no exception message, no locals, no long tokens (security/log_redaction.py).
+# No mail_admins: Django's error e-mails carry the request and local variables.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "wagtail_passfamille.security.log_redaction.RedactedErrors"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["redact"],
+            "formatter": "plain",
+        }
+    },
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "django_tasks": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        "wagtail_passfamille": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+}
+
+# The load balancer probes the health endpoint over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^passfamille/health/$"]
