@@ -27,6 +27,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 
 from wagtail_passfamille.blocks.schema import iter_inputs
 from wagtail_passfamille.blocks.steps import RECAP_SLUG
+from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
 from wagtail_passfamille.citizen.recap import build_recap
@@ -195,7 +196,7 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
             if truth is not Truth.TRUE:
                 continue
             form_list[name] = self.build_form_class(step_value, answers)
-            cleaned = self.cleaned_step(name, form_list[name])
+            cleaned = self.kept_or_cleaned_step(name, form_list[name], self._form_reads)
             if cleaned:
                 answers.update(cleaned)
         form_list[RECAP_SLUG] = RecapForm
@@ -222,11 +223,14 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
 
         inputs = list(iter_inputs(step_value, include_information=True))
         if any(same_step_visibility(item) for item in inputs if item.block_type != "information"):
-            # Its visibility functions read this request's answers: not shareable.
+            # Its visibility functions read this request's answers: not shareable, and its
+            # validation depends on every earlier answer (kept answers are keyed on them).
+            self._form_reads = to_answer(earlier_answers)
             return FormBuilder(
                 step_value, hidden=hidden, same_step_visibility=same_step_visibility
             ).get_form_class()
         hidden_names = tuple(i for i, item in enumerate(inputs) if hidden(item))
+        self._form_reads = hidden_names  # all that earlier answers change in this class
         key = (self.page.pk, self.page.live_revision_id, step_value_id(step_value), hidden_names)
         return cached_form_class(
             key,
@@ -255,6 +259,10 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
             cleaned = form.cleaned_data if form.is_valid() else None
         self._cleaned_steps[name] = cleaned
         return cleaned
+
+    def kept_or_cleaned_step(self, name, form_class, form_reads):
+        """A step's answers, kept or validated again (:func:`.kept_answers.kept_or_cleaned`)."""
+        return kept_answers.kept_or_cleaned(self, name, form_class, form_reads)
 
     def get_form_prefix(self, step=None, form=None):
         return "s" + str(step if step is not None else self.steps.current)[:8]
@@ -354,8 +362,9 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
     def store_step(self, step, form):
         self.storage.set_step_data(step, self.process_step(form))
         self.storage.set_step_files(step, self.process_step_files(form))
-        # The posted form was just validated: no need to validate its stored copy again.
-        self._cleaned_steps[step] = form.cleaned_data
+        # The posted form was just validated: no need to validate its stored copy again. The
+        # other steps are recalled anew: their kept answers say whether this change affects them.
+        self._cleaned_steps = {step: form.cleaned_data}
         self._form_list = None  # conditions may now show or hide later steps
         self.__dict__.pop("_certified_for_rules", None)
 

@@ -1,0 +1,122 @@
+"""Validated answers are kept with what they were validated against: a request validates again
+only the steps a change can affect, and never lets a stale validation open a later step."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from demo.seed.blocks import field
+from wagtail_passfamille.citizen import kept_answers
+from wagtail_passfamille.citizen.forms import StepForm
+from wagtail_passfamille.models import DemarchePage
+
+from .helpers import ENFANT_LEA, FREQUENTATION, LEFEBVRE, RESPONSABLE, Citizen, enfants
+
+
+@pytest.fixture
+def validations(monkeypatch):
+    """The step prefixes whose forms were validated, in order."""
+    seen = []
+    original = StepForm.full_clean
+
+    def full_clean(self):
+        seen.append(self.prefix)
+        return original(self)
+
+    monkeypatch.setattr(StepForm, "full_clean", full_clean)
+    return seen
+
+
+def walk_to_step_4(page):
+    citizen = Citizen(page)
+    citizen.start()
+    for slug, values in (
+        ("etape-1", RESPONSABLE),
+        ("etape-2", enfants(ENFANT_LEA)),
+        ("etape-3", LEFEBVRE),
+    ):
+        assert citizen.post(slug, values).status_code == 302
+    return citizen
+
+
+def test_a_post_validates_only_the_posted_step(cantine, validations):
+    citizen = walk_to_step_4(cantine)
+    validations.clear()
+    response = citizen.post("etape-4", FREQUENTATION)
+    assert response["Location"].endswith("/etape-6/")
+    assert set(validations) == {citizen.prefix("etape-4")}
+    validations.clear()
+    assert citizen.client.get(citizen.url("etape-6")).status_code == 200
+    # Steps 1 to 4 are kept; only the step shown (bound to nothing stored yet) is built.
+    assert not {citizen.prefix(f"etape-{n}") for n in range(1, 5)} & set(validations)
+
+
+def test_a_changed_answer_validates_again_the_steps_it_may_affect(cantine, validations):
+    citizen = walk_to_step_4(cantine)
+    assert citizen.post("etape-4", FREQUENTATION).status_code == 302
+    validations.clear()
+    assert citizen.post("etape-1", {**RESPONSABLE, "prenom_demandeur": "Alix"}).status_code == 302
+    assert citizen.client.get(citizen.url("etape-6")).status_code == 200
+    # Step 4's conditions are evaluated as the citizen types (allergy → details): its form
+    # reads every earlier answer, so it is validated again. Steps 2 and 3 read nothing of
+    # step 1: kept.
+    assert citizen.prefix("etape-4") in validations
+    assert not {citizen.prefix("etape-2"), citizen.prefix("etape-3")} & set(validations)
+    validations.clear()
+    assert citizen.client.get(citizen.url("etape-6")).status_code == 200
+    assert not {citizen.prefix(f"etape-{n}") for n in range(1, 5)} & set(validations)
+
+
+def test_a_new_publication_validates_again_and_stops_jumping(cantine):
+    citizen = walk_to_step_4(cantine)
+    assert citizen.client.get(citizen.url("etape-4")).status_code == 200
+    # The town adds a required question to step 1: the kept validation no longer holds.
+    page = DemarchePage.objects.get(pk=cantine.pk)
+    raw = list(page.steps.raw_data)
+    raw[0]["value"]["fields"].append(field("texte_court", "Profession", "profession"))
+    page.steps = raw
+    page.save_revision().publish()
+    response = citizen.client.get(citizen.url("etape-4"))
+    assert response.status_code == 302 and response["Location"].endswith("/etape-1/")
+    response = citizen.post("etape-4", FREQUENTATION)
+    assert response["Location"].endswith("/etape-1/")
+
+
+def test_kept_answers_hold_for_the_day_only(cantine, validations, monkeypatch):
+    citizen = walk_to_step_4(cantine)
+    validations.clear()
+    assert citizen.client.get(citizen.url("etape-4")).status_code == 200
+    assert citizen.prefix("etape-1") not in validations
+    # Tomorrow a date may no longer be valid (« pas dans le futur », ages): validate again.
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(kept_answers.timezone, "localdate", lambda: tomorrow)
+    assert citizen.client.get(citizen.url("etape-4")).status_code == 200
+    assert citizen.prefix("etape-1") in validations
+
+
+def test_values_come_back_as_the_form_cleaned_them():
+    upload = SimpleUploadedFile("avis.pdf", b"%PDF-1.4", "application/pdf")
+    upload.safe_name = "avis.pdf"
+    cleaned = {
+        "nom": "Durand",
+        "age": 7,
+        "montant": Decimal("12.50"),
+        "accord": True,
+        "jours": ["Lundi", "Mardi"],
+        "adresse": {"voie": "3 rue des Lilas", "code_postal": "99000"},
+        "enfants": [{"prenom": "Léa", "date_naissance": dt.date(2018, 5, 14)}],
+        "vide": None,
+    }
+    assert kept_answers.decode(kept_answers.encode(cleaned)) == cleaned
+    kept = kept_answers.decode(kept_answers.encode({"piece": upload}))["piece"]
+    assert (kept.name, kept.safe_name, kept.content_type) == (
+        "avis.pdf",
+        "avis.pdf",
+        "application/pdf",
+    )
+    with pytest.raises(kept_answers.Unkeepable):
+        kept_answers.encode({"objet": object()})
+    with pytest.raises(kept_answers.Unkeepable):
+        kept_answers.encode({"$date": "a key like a tag"})
