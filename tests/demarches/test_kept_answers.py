@@ -120,3 +120,18 @@ def test_values_come_back_as_the_form_cleaned_them():
         kept_answers.encode({"objet": object()})
     with pytest.raises(kept_answers.Unkeepable):
         kept_answers.encode({"$date": "a key like a tag"})
+
+
+def test_a_post_writes_the_session_once_and_refreshes_its_cookie(cantine, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    citizen = walk_to_step_4(cantine)
+    with CaptureQueriesContext(connection) as queries:
+        response = citizen.post("etape-4", FREQUENTATION)
+    assert response.status_code == 302
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert len([sql for sql in writes if "django_session" in sql]) == 1, writes
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie.value == citizen.client.session.session_key and cookie["max-age"]
+    assert cookie["httponly"] and cookie["samesite"] == settings.SESSION_COOKIE_SAMESITE

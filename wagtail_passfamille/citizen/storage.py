@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 import time
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.http import http_date
 from formtools.wizard.storage.base import BaseStorage
 
 from wagtail_passfamille.citizen.uploads import KNOWN_TYPES, DetectedType
@@ -126,3 +128,27 @@ class EncryptedSessionStorage(BaseStorage):
             return
         if self._will_write():
             self.request.session[self.prefix] = encrypt_json(self._data)
+
+
+def session_cookie(request, response):
+    """The session cookie Django's middleware sets after saving a modified session, for a
+    session the wizard saved itself (and marked unmodified so that it is not written twice)."""
+    if not getattr(request, "_passfamille_session_saved", False) or response.status_code >= 500:
+        return
+    session = request.session
+    if session.get_expire_at_browser_close():
+        max_age = expires = None
+    else:
+        max_age = session.get_expiry_age()
+        expires = http_date(time.time() + max_age)
+    response.set_cookie(
+        settings.SESSION_COOKIE_NAME,
+        session.session_key,
+        max_age=max_age,
+        expires=expires,
+        domain=settings.SESSION_COOKIE_DOMAIN,
+        path=settings.SESSION_COOKIE_PATH,
+        secure=settings.SESSION_COOKIE_SECURE or None,
+        httponly=settings.SESSION_COOKIE_HTTPONLY or None,
+        samesite=settings.SESSION_COOKIE_SAMESITE,
+    )

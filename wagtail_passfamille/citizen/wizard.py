@@ -31,6 +31,7 @@ from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
 from wagtail_passfamille.citizen.recap import build_recap
+from wagtail_passfamille.citizen.storage import session_cookie
 from wagtail_passfamille.citizen.submitting import SubmissionError, submit
 from wagtail_passfamille.citizen.uploads import wizard_file_storage
 from wagtail_passfamille.citizen.wizard_actions import (
@@ -88,6 +89,8 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         response = super().dispatch(request, *args, **kwargs)
         if not self.save_session():
             response = self.session_not_saved()
+        elif self.request.method == "POST":
+            session_cookie(request, response)
         add_never_cache_headers(response)
         patch_cache_control(response, private=True, no_store=True)
         return response
@@ -104,7 +107,9 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
             logger.warning("Wizard session not saved (database unavailable)")
             session.modified = False  # the middleware must not try again (its 400 page)
             return False
-        # Still "modified": the middleware sets the cookie (and writes once more, cheaply).
+        # Saved: the middleware must not write it a second time; the wizard sets the cookie.
+        session.modified = False
+        self.request._passfamille_session_saved = True
         return True
 
     def session_not_saved(self):
