@@ -81,10 +81,6 @@ def _flat(value) -> str:
     return str(value)
 
 
-def _local(value):
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
 def _snapshot_types(snapshot) -> dict[str, dict]:
     types = {}
     for step in snapshot or []:
@@ -140,6 +136,7 @@ class RowReader:
         self.verification = {k: str(v) for k, v in Verification.choices}
         self.decision = {k: str(v) for k, v in Decision.choices}
         self.yes, self.no = _("Oui"), _("Non")
+        self.zone = timezone.get_current_timezone()
         self._snapshots = _Memo(limit=200)
         self._outcomes = _Memo()
         self._texts = _Memo()
@@ -159,7 +156,8 @@ class RowReader:
         if name == "demarche":
             return self.title(s.page_id)
         if name == "submitted_at":
-            return _local(s.submitted_at)
+            value = s.submitted_at
+            return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M") if value else ""
         if name == "status":
             return self.status.get(s.status, s.status)
         if name == "verification":
