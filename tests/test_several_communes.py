@@ -130,3 +130,14 @@ def test_agents_of_one_commune_see_nothing_of_the_others(communes):
         assert other.reference not in filtered
         dashboard = agent.get("/admin/").content.decode()
         assert own.reference not in dashboard  # counts only, never a reference
+
+
+def test_each_acknowledgement_names_its_own_collectivite(communes, mailoutbox):
+    from wagtail_passfamille.tasks import send_acknowledgement
+
+    sub_b = complete(communes["b"], Client(HTTP_HOST=BOURG_HOST))
+    mailoutbox.clear()
+    assert send_acknowledgement.call(sub_b.pk, 1) == "sent"
+    (message,) = mailoutbox
+    assert "Commune de Bourg-sur-Test a bien reçu" in message.body
+    assert "Ville de Démoville" not in message.body  # the copied service contact may say Démoville
