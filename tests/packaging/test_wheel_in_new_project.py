@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -106,6 +107,16 @@ def test_wheel_installs_into_a_new_wagtail_project(tmp_path):
     ):
         assert any(name.startswith(expected) for name in names), f"{expected} not in the wheel"
     assert not any(name.startswith(("tests/", "demo/", "site/")) for name in names)
+
+    # The sdist: the docs the command line and the README point to, no test it cannot run.
+    run(sys.executable, "-m", "build", "--sdist", "--outdir", dist, ROOT)
+    (sdist,) = dist.glob("wagtail_passfamille-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        members = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    for expected in ("docs/api-clients.md", "CHANGELOG.md", "SECURITY.md", "mkdocs.yml",
+                     "scripts/mkdocs_hooks.py", "wagtail_passfamille/py.typed"):  # fmt: skip
+        assert expected in members, f"{expected} not in the sdist"
+    assert not any(name.startswith(("tests/", "site/", "benchmarks/")) for name in members)
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv)
