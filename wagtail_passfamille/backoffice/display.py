@@ -246,8 +246,7 @@ def _registered_first_names(submission) -> list[str]:
     """First names of the registered children, in the order entered (the matching's order)."""
     page = submission.page.specific
     group = page.children_group_name()
-    block = page.children_block()
-    field = (block.value.get("child_first_name_field") if block else None) or "prenom"
+    field = page.child_first_name_field()
     items = (submission.answers or {}).get(group) if group else None
     if not isinstance(items, list):
         return []

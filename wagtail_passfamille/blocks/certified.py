@@ -3,6 +3,7 @@
 Each block sits among a step's fields. At most one of each per démarche.
 """
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -69,6 +70,8 @@ class ReferenceMonthBlock(blocks.ChoiceBlock):
 class QuotientFamilialBlock(BaseCertifiedBlock):
     data = blocks.MultipleChoiceBlock(
         label=_("Données nécessaires"),
+        # Tick boxes: in a multi-select a plain click drops what was selected (the QF).
+        widget=forms.CheckboxSelectMultiple,
         choices=CAF.choices(),
         default=list(CAF.default_ticked),
         help_text=_(
@@ -82,18 +85,28 @@ class QuotientFamilialBlock(BaseCertifiedBlock):
         required=False,
         max_length=50,
         help_text=_(
-            "Nom technique du groupe répétable des enfants inscrits (ex. « enfants ») : les "
-            "agents verront si chacun est bien rattaché au dossier CAF ou MSA."
+            "Laissez vide : quand « Enfants à charge » est coché, le groupe répétable de la "
+            "démarche est utilisé (s'il n'y en a qu'un) et les agents voient si chaque enfant "
+            "inscrit est bien rattaché au dossier CAF ou MSA."
         ),
     )
     child_first_name_field = blocks.CharBlock(
-        label=_("Champ du prénom de l'enfant"), required=False, default="prenom", max_length=50
+        label=_("Champ du prénom de l'enfant"),
+        required=False,
+        max_length=50,
+        help_text=_(
+            "Laissez vide : le champ « Texte court » du groupe dont le libellé dit « prénom » "
+            "est utilisé, et son nom est montré ici à l'enregistrement."
+        ),
     )
     child_birth_date_field = blocks.CharBlock(
         label=_("Champ de la date de naissance de l'enfant"),
         required=False,
-        default="date_naissance",
         max_length=50,
+        help_text=_(
+            "Laissez vide : le champ « Date » du groupe est utilisé (celui dont le libellé dit "
+            "« naissance » s'il y en a plusieurs)."
+        ),
     )
     mois_reference = ReferenceMonthBlock()
     annee_fixe = blocks.IntegerBlock(
@@ -124,6 +137,8 @@ class QuotientFamilialBlock(BaseCertifiedBlock):
 class SituationFiscaleBlock(BaseCertifiedBlock):
     data = blocks.MultipleChoiceBlock(
         label=_("Données nécessaires"),
+        # Tick boxes: in a multi-select a plain click drops what was selected (the QF).
+        widget=forms.CheckboxSelectMultiple,
         choices=DGFIP.choices(),
         default=list(DGFIP.default_ticked),
     )

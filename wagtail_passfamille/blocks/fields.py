@@ -13,7 +13,7 @@ from wagtail import blocks
 
 from wagtail_passfamille.blocks.certified import QuotientFamilialBlock, SituationFiscaleBlock
 from wagtail_passfamille.blocks.conditions import ConditionBlock
-from wagtail_passfamille.blocks.values import FieldValue, GroupValue
+from wagtail_passfamille.blocks.values import CommaDecimalBlock, FieldValue, GroupValue
 from wagtail_passfamille.rules.text import machine_name
 
 machine_name_validator = RegexValidator(
@@ -82,8 +82,9 @@ class BaseFieldBlock(blocks.StructBlock):
 
     def clean(self, value, *args, **kwargs):
         value = super().clean(value, *args, **kwargs)
-        if not value.get("name"):
-            # Proposed once, then stored with the page: later label edits keep the key.
+        if not value.get("name") and (value.get("label") or "").strip():
+            # Proposed once, then stored with the page: later label edits keep the key. A
+            # draft saved without a label (autosave) keeps no name: "champ" would be frozen.
             value["name"] = machine_name(value.get("label", ""))
         return value
 
@@ -141,8 +142,8 @@ class PhoneFieldBlock(BaseFieldBlock):
 
 
 class NumberFieldBlock(BaseFieldBlock):
-    min_value = blocks.DecimalBlock(label=_("Minimum"), required=False)
-    max_value = blocks.DecimalBlock(label=_("Maximum"), required=False)
+    min_value = CommaDecimalBlock(label=_("Minimum"), required=False)
+    max_value = CommaDecimalBlock(label=_("Maximum"), required=False)
     integer_only = blocks.BooleanBlock(label=_("Nombre entier"), required=False, default=True)
 
     class Meta:
@@ -268,7 +269,8 @@ class GroupFieldBlock(BaseFieldBlock):
 
     def clean(self, value, *args, **kwargs):
         value = super().clean(value, *args, **kwargs)
-        if value["min_items"] > value["max_items"]:
+        low, high = value.get("min_items"), value.get("max_items")
+        if low is not None and high is not None and low > high:
             raise blocks.StructBlockValidationError(
                 block_errors={
                     "max_items": ValidationError(

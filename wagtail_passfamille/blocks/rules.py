@@ -13,6 +13,7 @@ from wagtail import blocks
 from wagtail_passfamille.blocks.conditions import ConditionBlock
 from wagtail_passfamille.blocks.fields import machine_name_validator
 from wagtail_passfamille.blocks.rules_messages import problem_message
+from wagtail_passfamille.blocks.values import CommaDecimalBlock
 from wagtail_passfamille.rules import (
     Bracket,
     ChildReductions,
@@ -135,7 +136,7 @@ class GateBlock(blocks.StructBlock):
 
     def clean(self, value, *args, **kwargs):
         value = super().clean(value, *args, **kwargs)
-        if not value.get("name"):
+        if not value.get("name") and (value.get("title") or value.get("message") or "").strip():
             value["name"] = value.clean_name
         if value.as_gate() is None:
             raise blocks.StructBlockValidationError(
@@ -146,11 +147,11 @@ class GateBlock(blocks.StructBlock):
 
 class BracketBlock(blocks.StructBlock):
     label = blocks.CharBlock(label=_("Libellé"), max_length=60, help_text=_("Ex. « Tranche A »."))
-    minimum = blocks.DecimalBlock(label=_("À partir de (inclus)"), required=False)
-    maximum = blocks.DecimalBlock(
+    minimum = CommaDecimalBlock(label=_("À partir de (inclus)"), required=False)
+    maximum = CommaDecimalBlock(
         label=_("Jusqu'à (exclu)"), required=False, help_text=_("Vide pour la dernière tranche.")
     )
-    amount = blocks.DecimalBlock(
+    amount = CommaDecimalBlock(
         label=_("Prix en euros, ou réduction en %"), decimal_places=2, max_digits=10
     )
 
@@ -160,9 +161,9 @@ class BracketBlock(blocks.StructBlock):
 
 
 class EffortBlock(blocks.StructBlock):
-    rate_percent = blocks.DecimalBlock(label=_("Taux d'effort (%)"), required=False)
-    minimum = blocks.DecimalBlock(label=_("Prix minimum (€)"), required=False)
-    maximum = blocks.DecimalBlock(label=_("Prix maximum (€)"), required=False)
+    rate_percent = CommaDecimalBlock(label=_("Taux d'effort (%)"), required=False)
+    minimum = CommaDecimalBlock(label=_("Prix minimum (€)"), required=False)
+    maximum = CommaDecimalBlock(label=_("Prix maximum (€)"), required=False)
 
     class Meta:
         icon = "calculator"
@@ -171,8 +172,8 @@ class EffortBlock(blocks.StructBlock):
 
 
 class ChildReductionsBlock(blocks.StructBlock):
-    second_percent = blocks.DecimalBlock(label=_("2e enfant : réduction (%)"), required=False)
-    third_and_more_percent = blocks.DecimalBlock(
+    second_percent = CommaDecimalBlock(label=_("2e enfant : réduction (%)"), required=False)
+    third_and_more_percent = CommaDecimalBlock(
         label=_("3e enfant et suivants : réduction (%)"), required=False
     )
 
@@ -236,7 +237,7 @@ class GridBlock(blocks.StructBlock):
         max_length=60,
         help_text=_("Le libellé d'une tranche, en général la plus haute."),
     )
-    default_amount = blocks.DecimalBlock(
+    default_amount = CommaDecimalBlock(
         label=_("Prix appliqué si la donnée est inconnue (taux d'effort)"), required=False
     )
     child_reductions = ChildReductionsBlock(required=False)
@@ -251,7 +252,7 @@ class GridBlock(blocks.StructBlock):
 
     def clean(self, value, *args, **kwargs):
         value = super().clean(value, *args, **kwargs)
-        if not value.get("name"):
+        if not value.get("name") and (value.get("title") or value.get("message") or "").strip():
             value["name"] = value.clean_name
         try:
             grid = value.as_grid()
@@ -292,8 +293,11 @@ def grid_error(problems):
             existing.setdefault(path[1], inner)
         elif name not in errors:
             errors[name] = ValidationError(problem_message(problem))
-    if "brackets" in errors:
-        errors["brackets"] = blocks.ListBlockValidationError(block_errors=errors["brackets"])
+    brackets = errors.get("brackets")
+    if isinstance(brackets, dict):
+        errors["brackets"] = blocks.ListBlockValidationError(block_errors=brackets)
+    elif brackets is not None:  # about the list as a whole (« Ajoutez au moins une tranche »)
+        errors["brackets"] = blocks.ListBlockValidationError(non_block_errors=[brackets])
     return blocks.StructBlockValidationError(block_errors=errors, non_block_errors=non_block)
 
 

@@ -62,6 +62,14 @@ def iter_group_inputs(group_input: Input) -> Iterator[Input]:
         yield Input(child.block_type, child.value, child.id, (*group_input.path, "fields", index))
 
 
+def with_group_inputs(inputs) -> Iterator[Input]:
+    """Each input, followed by its sub-fields when it is a repeatable group."""
+    for item in inputs:
+        yield item
+        if item.block_type == "groupe":
+            yield from iter_group_inputs(item)
+
+
 def all_inputs(steps) -> Iterator[tuple[int, Any, Input]]:
     """(step index, step value, input) over the whole démarche, groups' sub-fields included."""
     for step_index, step in enumerate(steps):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from wagtail_passfamille.blocks.children_fields import resolve
 from wagtail_passfamille.blocks.conditions import ConditionBlock
 from wagtail_passfamille.blocks.fields import FIELD_BLOCKS
 from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, iter_inputs
@@ -76,7 +77,25 @@ class StepsBlock(blocks.StreamBlock):
             errors.setdefault(problem.step, _field_error(problem.path, problem.message))
         if errors:
             raise blocks.StreamBlockValidationError(block_errors=errors)
+        show_children_fields(value)
         return value
+
+
+def show_children_fields(steps):
+    """Store the children's group and fields found for each certified block that matches
+    children: the editor sees, after saving, what was chosen (and it stays fixed)."""
+    for step in steps:
+        for item in iter_inputs(step.value):
+            if item.block_type not in CERTIFIED_BLOCKS or "children_group" not in item.value:
+                continue
+            found = resolve(steps, item.value)
+            if found is None:
+                continue
+            item.value["children_group"] = found.group
+            if found.first_name:
+                item.value["child_first_name_field"] = found.first_name
+            if found.birth_date:
+                item.value["child_birth_date_field"] = found.birth_date
 
 
 def answer_specs(steps) -> dict:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
+from django import forms
 from wagtail import blocks
 
 from wagtail_passfamille.rules.conditions import Condition, Group, GroupMode, Operator, Rule
@@ -19,13 +23,17 @@ class ConditionValue(blocks.StructValue):
     def as_rule(self) -> Rule | None:
         conditions = []
         for item in self.get("rules") or ():
+            variable = (item.get("variable") or "").strip()
+            if not variable or item.get("operator") not in set(Operator):
+                # Only in a draft (autosave defers required inputs): publishing asks for them.
+                continue
             operator = Operator(item["operator"])
             value = item.get("value") or ""
             if operator is Operator.ONE_OF:
                 value = split_choices(value)
             elif operator in (Operator.IS_FILLED, Operator.IS_NOT_FILLED):
                 value = None
-            conditions.append(Condition(item["variable"].strip(), operator, value))
+            conditions.append(Condition(variable, operator, value))
         if not conditions:
             return None
         return Group(GroupMode(self.get("mode") or "all"), tuple(conditions))
@@ -109,3 +117,42 @@ class CertifiedValue(blocks.StructValue):
         if rule == FIXED_MONTH and self.get("annee_fixe") and self.get("mois_fixe"):
             return int(self.get("annee_fixe")), int(self.get("mois_fixe"))
         return None, None
+
+
+class CommaDecimalField(forms.DecimalField):
+    """A French number: « 0,6 » is 0.6 (never 6), « 1 200,50 » is 1200.50; « 0.6 » too.
+
+    A plain text input (``inputmode="decimal"``): a browser's number input in another locale
+    may drop the comma before the server sees it.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format(value, "f").replace(".", ",")
+        return value
+
+
+class CommaDecimalBlock(blocks.DecimalBlock):
+    """A ``DecimalBlock`` typed the French way (see :class:`CommaDecimalField`)."""
+
+    def __init__(self, required=True, help_text=None, max_digits=None, decimal_places=None, **kw):
+        super().__init__(
+            required=required,
+            help_text=help_text,
+            max_digits=max_digits,
+            decimal_places=decimal_places,
+            **kw,
+        )
+        self.field = CommaDecimalField(
+            required=required,
+            help_text=help_text,
+            max_digits=max_digits,
+            decimal_places=decimal_places,
+        )

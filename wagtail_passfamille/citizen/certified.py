@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_passfamille import sources
+from wagtail_passfamille.blocks import children_fields
 from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs
 from wagtail_passfamille.citizen.alerts import raise_alert
 from wagtail_passfamille.citizen.certified_forms import DOCUMENT, FETCH, REFUSE
@@ -275,13 +276,14 @@ def with_children_matching(record: CertifiedRecord, page, answers) -> CertifiedR
         entry = record.get(item.name)
         children_datum = sources.get(item.name).children_datum
         children = (entry.fields or {}).get(children_datum) if entry and children_datum else None
-        if children is None or not item.value.children_group:
+        found = children_fields.resolve(page.steps, item.value)
+        if children is None or found is None:
             continue
         matches = match_children(
-            answers.get(item.value.children_group) or [],
+            answers.get(found.group) or [],
             children,
-            first_name_field=item.value.get("child_first_name_field") or "prenom",
-            birth_date_field=item.value.get("child_birth_date_field") or "date_naissance",
+            first_name_field=found.first_name or "prenom",
+            birth_date_field=found.birth_date or "date_naissance",
         )
         record = record.updated(item.name, matching=tuple(ChildMatch.from_dict(m) for m in matches))
     return record

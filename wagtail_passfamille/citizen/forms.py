@@ -36,6 +36,7 @@ from wagtail_passfamille.citizen.uploads import CitizenFileField
 from wagtail_passfamille.rules.logic import Truth
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+EMPTY_ANSWERS = (None, "", [], False)
 
 
 class StepForm(forms.Form):
@@ -105,11 +106,8 @@ class StepForm(forms.Form):
                 self._errors.pop(name, None)
                 self.cleaned_data.pop(name, None)
                 answers.pop(name, None)
-            elif name in self.conditionally_required and self.cleaned_data.get(name) in (
-                None,
-                "",
-                [],
-                False,
+            elif name in self.conditionally_required and (
+                self.cleaned_data.get(name) in EMPTY_ANSWERS
             ):
                 self.add_error(name, ValidationError(_("Ce champ est obligatoire."), "required"))
 
@@ -135,7 +133,32 @@ class StepForm(forms.Form):
 
 
 class GroupItemForm(forms.Form):
+    """One item of a repeatable group ("Enfant 1").
+
+    ``visible_when``: sub-field → callable(answers of this item, keyed ``group.sub_field``) →
+    Truth, for sub-fields whose condition reads a sibling ("PAI" = Oui shows "Document PAI" for
+    that child only). The browser hides them as one answers; the server decides again.
+    """
+
     template_name = "wagtail_passfamille/wizard/group_item.html"
+    group_name = ""
+    visible_when: Mapping[str, Callable[[dict], Truth]] = {}
+    client_conditions: Mapping[str, dict] = {}
+    conditionally_required: frozenset[str] = frozenset()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.visible_when:
+            return cleaned
+        answers = {f"{self.group_name}.{name}": value for name, value in cleaned.items()}
+        for name, visible in self.visible_when.items():
+            if visible(answers) is not Truth.TRUE:
+                self._errors.pop(name, None)
+                cleaned.pop(name, None)
+                answers.pop(f"{self.group_name}.{name}", None)
+            elif name in self.conditionally_required and cleaned.get(name) in EMPTY_ANSWERS:
+                self.add_error(name, ValidationError(_("Ce champ est obligatoire."), "required"))
+        return cleaned
 
 
 class BoundedFormSet(forms.BaseFormSet):
@@ -278,10 +301,26 @@ class FormBuilder:
         return fields, groups, visible_when, cond_required
 
     def build_group_item_form(self, group_item: Input) -> type[forms.Form]:
-        attrs = {}
+        group = group_item.name
+        attrs, visible_when, client, cond_required = {}, {}, {}, set()
         for sub in iter_group_inputs(group_item):
+            if self.hidden(sub):
+                continue
             options = self.get_field_options(sub.value)
+            visible = self.same_step_visibility(sub)
+            if visible is not None:
+                visible_when[sub.name] = visible
+                client[sub.name] = item_rule(sub.value.condition_rule.to_dict(), group)
+                if options["required"]:
+                    cond_required.add(sub.name)
+                    options["required"] = False
             attrs[sub.name] = self.get_create_field_function(sub.block_type)(sub.value, options)
+        attrs.update(
+            group_name=group,
+            visible_when=visible_when,
+            client_conditions=client,
+            conditionally_required=frozenset(cond_required),
+        )
         return type("GroupItemForm", (GroupItemForm,), attrs)
 
     # One method per field type -------------------------------------------------------------
@@ -409,6 +448,19 @@ class CitizenDateField(forms.DateField):
                 % {"date": date_format(self.max_date, "SHORT_DATE_FORMAT")},
                 code="max_date",
             )
+
+
+def item_rule(rule: dict, group: str) -> dict:
+    """A sub-field's condition for the browser: ``group.sibling`` reads the same item's input
+    (the item's form prefix is the container's ``data-prefix``)."""
+
+    def local(condition):
+        prefix, dot, rest = condition["variable"].partition(".")
+        return {**condition, "variable": rest} if dot and prefix == group else condition
+
+    if rule.get("type") == "group":
+        return {**rule, "conditions": [local(c) for c in rule["conditions"]]}
+    return local(rule)
 
 
 def to_answer(value):

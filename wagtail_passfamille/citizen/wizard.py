@@ -25,7 +25,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from wagtail_passfamille.blocks.schema import iter_inputs
+from wagtail_passfamille.blocks.schema import iter_inputs, with_group_inputs
 from wagtail_passfamille.blocks.steps import RECAP_SLUG
 from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
@@ -42,7 +42,12 @@ from wagtail_passfamille.citizen.wizard_actions import (
     WithoutJavaScriptMixin,
 )
 from wagtail_passfamille.citizen.wizard_data import posted_keys
-from wagtail_passfamille.citizen.wizard_forms import RecapForm, cached_form_class, step_value_id
+from wagtail_passfamille.citizen.wizard_forms import (
+    RecapForm,
+    cached_form_class,
+    step_value_id,
+    visibility_functions,
+)
 from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models import outcomes
 from wagtail_passfamille.rules.conditions import evaluate
@@ -210,43 +215,21 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         return OrderedDict(form_list)
 
     def build_form_class(self, step_value, earlier_answers):
-        step_names = set(self._step_field_names(step_value))
+        def decide(rule, answers):
+            return evaluate(rule, self.rules_context({**earlier_answers, **answers}, rule))
 
-        def hidden(item):
-            rule = item.value.condition_rule
-            if rule is None or rule.variables() & step_names:
-                return False
-            return evaluate(rule, self.rules_context(earlier_answers, rule)) is not Truth.TRUE
-
-        def same_step_visibility(item):
-            rule = item.value.condition_rule
-            if rule is None or not rule.variables() & step_names:
-                return None
-            return lambda answers: evaluate(
-                rule, self.rules_context({**earlier_answers, **answers}, rule)
-            )
-
-        inputs = list(iter_inputs(step_value, include_information=True))
-        if any(same_step_visibility(item) for item in inputs if item.block_type != "information"):
+        hidden, same_step_visibility = visibility_functions(step_value, decide)
+        every_input = list(with_group_inputs(iter_inputs(step_value, include_information=True)))
+        builder = FormBuilder(step_value, hidden=hidden, same_step_visibility=same_step_visibility)
+        if any(same_step_visibility(i) for i in every_input if i.block_type != "information"):
             # Its visibility functions read this request's answers: not shareable, and its
             # validation depends on every earlier answer (kept answers are keyed on them).
             self._form_reads = to_answer(earlier_answers)
-            return FormBuilder(
-                step_value, hidden=hidden, same_step_visibility=same_step_visibility
-            ).get_form_class()
-        hidden_names = tuple(i for i, item in enumerate(inputs) if hidden(item))
+            return builder.get_form_class()
+        hidden_names = tuple(item.path for item in every_input if hidden(item))
         self._form_reads = hidden_names  # all that earlier answers change in this class
         key = (self.page.pk, self.page.live_revision_id, step_value_id(step_value), hidden_names)
-        return cached_form_class(
-            key,
-            lambda: FormBuilder(
-                step_value, hidden=hidden, same_step_visibility=same_step_visibility
-            ).get_form_class(),
-        )
-
-    @staticmethod
-    def _step_field_names(step_value):
-        return [item.name for item in iter_inputs(step_value)]
+        return cached_form_class(key, builder.get_form_class)
 
     def cleaned_step(self, name, form_class=None):
         """A step's stored answers, re-validated once per request (None when invalid/absent)."""

@@ -9,12 +9,42 @@ from collections import OrderedDict
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from wagtail_passfamille.blocks.schema import iter_inputs
+from wagtail_passfamille.rules.logic import Truth
+
 # Form classes of live démarches, shared by the requests of a process: a step's class depends
 # only on the live revision and on which fields earlier answers hide (steps whose fields hide
 # each other as the citizen types are built per request).
 _FORM_CLASSES: OrderedDict = OrderedDict()
 _FORM_CLASSES_LOCK = threading.Lock()
 MAX_CACHED_FORM_CLASSES = 512
+
+
+def visibility_functions(step_value, decide):
+    """``(hidden, same_step_visibility)`` for ``FormBuilder``.
+
+    ``decide(rule, answers)`` evaluates a rule on the earlier steps' answers plus ``answers``.
+    A condition reading a field of this step (« enfants.pai » reads group « enfants ») is
+    decided as the citizen answers; any other is decided now, on earlier answers.
+    """
+    step_names = {item.name for item in iter_inputs(step_value)}
+
+    def reads_this_step(rule):
+        return any(name.partition(".")[0] in step_names for name in rule.variables())
+
+    def hidden(item):
+        rule = item.value.condition_rule
+        if rule is None or reads_this_step(rule):
+            return False
+        return decide(rule, {}) is not Truth.TRUE
+
+    def same_step_visibility(item):
+        rule = item.value.condition_rule
+        if rule is None or not reads_this_step(rule):
+            return None
+        return lambda answers: decide(rule, answers)
+
+    return hidden, same_step_visibility
 
 
 def step_value_id(step_value):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_passfamille import sources
+from wagtail_passfamille.blocks import children_fields
 from wagtail_passfamille.blocks.rules_messages import problem_message
 from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs, iter_inputs
 from wagtail_passfamille.blocks.steps import answer_specs
@@ -33,15 +34,24 @@ class DemarcheRulesMixin:
                     return block
         return None
 
+    def children_fields(self):
+        """The certified block's children group and fields (``blocks.children_fields``)."""
+        block = self.children_block()
+        return children_fields.resolve(self.steps, block.value) if block else None
+
     def children_group_name(self) -> str | None:
         if self.children_group.strip():
             return self.children_group.strip()
-        block = self.children_block()
-        return (block.value.children_group if block else "") or None
+        found = self.children_fields()
+        return found.group if found else None
 
     def child_birth_date_field(self) -> str:
-        block = self.children_block()
-        return (block.value.get("child_birth_date_field") if block else None) or "date_naissance"
+        found = self.children_fields()
+        return (found.birth_date if found else None) or "date_naissance"
+
+    def child_first_name_field(self) -> str:
+        found = self.children_fields()
+        return (found.first_name if found else None) or "prenom"
 
     def certified_scopes(self) -> set[str]:
         """The API scopes this démarche's blocks need (what the town asks DataPass for)."""

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_passfamille.api_particulier.siret import is_valid_siret, normalise_siret
+from wagtail_passfamille.conf import get_setting
 
 
 def validate_siret(value):
@@ -64,3 +65,30 @@ class ChoiceListField(models.JSONField):
             help_text=self.help_text,
             widget=forms.CheckboxSelectMultiple,
         )
+
+
+class CredentialProfileSelect(forms.Select):
+    """The credential profiles the integrator configured, as a list: the editor never types a
+    profile's name. With none configured, the only choice says why."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+
+    @property
+    def choices(self):
+        profiles = sorted(get_setting("CREDENTIALS") or {})
+        if not profiles:
+            return [
+                (
+                    "",
+                    _(
+                        "Aucun profil configuré : demandez à l'intégrateur de déclarer "
+                        "WAGTAIL_PASSFAMILLE_CREDENTIALS (jeton API Particulier)."
+                    ),
+                )
+            ]
+        return [("", _("— Aucun : pas de données certifiées —")), *((p, p) for p in profiles)]
+
+    @choices.setter
+    def choices(self, value):
+        pass  # the model field has no choices: the list is read from settings when rendered

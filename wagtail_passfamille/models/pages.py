@@ -28,7 +28,7 @@ from wagtail_passfamille.models.demarche_serving import (  # noqa: F401  (re-exp
     OpeningState,
     front_door,
 )
-from wagtail_passfamille.models.fields import ChoiceListField
+from wagtail_passfamille.models.fields import ChoiceListField, CredentialProfileSelect
 
 # Defaults of texts the editor owns: content in the démarche's language, not interface strings
 # (a gettext default would be stored in whatever language the editor's admin happens to use).
@@ -122,7 +122,7 @@ class DemarchePage(
         max_length=50,
         blank=True,
         help_text=_(
-            "Nom d'un profil de WAGTAIL_PASSFAMILLE_CREDENTIALS (jeton API Particulier et "
+            "Un des profils configurés par l'intégrateur (jeton API Particulier et "
             "identifiants API Impôt particulier). Les CGU demandent un jeton par démarche ou "
             "groupe de démarches similaires."
         ),
@@ -231,10 +231,28 @@ class DemarchePage(
         ),
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel(
+            "search_description",
+            heading=_("Description sur le portail"),
+            help_text=_(
+                "Une ou deux phrases sous le titre de la démarche, sur la page du portail famille "
+                "(et dans les moteurs de recherche)."
+            ),
+        ),
+        FieldPanel("intro"),
+    ]
+    promote_panels = [
+        MultiFieldPanel(
+            [FieldPanel("slug"), FieldPanel("seo_title")],
+            heading=_("Pour les moteurs de recherche"),
+        ),
+        MultiFieldPanel([FieldPanel("show_in_menus")], heading=_("Pour les menus du site")),
+    ]
     steps_panels = [FieldPanel("steps")]
     certified_panels = [
-        FieldPanel("credential_profile"),
+        FieldPanel("credential_profile", widget=CredentialProfileSelect()),
         FieldPanel("purpose"),
         FieldPanel("legal_basis"),
         FieldRowPanel([FieldPanel("retention_months"), FieldPanel("retention_justification")]),
@@ -273,7 +291,7 @@ class DemarchePage(
             ObjectList(rules_panels, heading=_("Éligibilité")),
             ObjectList(tariff_panels, heading=_("Tarification")),
             ObjectList(instruction_panels, heading=_("Instruction")),
-            ObjectList(Page.promote_panels, heading=_("Promotion")),
+            ObjectList(promote_panels, heading=_("Promotion")),
             ObjectList(Page.settings_panels, heading=_("Paramètres"), classname="settings"),
         ]
     )

@@ -109,13 +109,32 @@
     return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
       .replace(/\s+/g, " ").trim().toLowerCase();
   }
-  function valuesOf(form, prefix, name) {
-    var inputs = form.querySelectorAll('[name="' + prefix + "-" + name + '"]');
+  function inputValues(inputs) {
     var values = [];
     Array.prototype.forEach.call(inputs, function (input) {
       if (input.type === "checkbox" && inputs.length === 1) { values.push(input.checked ? "oui" : ""); }
       else if (input.type === "checkbox" || input.type === "radio") { if (input.checked) { values.push(input.value); } }
       else if (input.value) { values.push(input.value); }
+    });
+    return values;
+  }
+  function valuesOf(form, prefix, name) {
+    var dot = name.indexOf(".");
+    if (dot === -1) {
+      return inputValues(form.querySelectorAll('[name="' + prefix + "-" + name + '"]'));
+    }
+    // "enfants.pai": that sub-field in every item of group "enfants" (prefix-enfants-0-pai…).
+    var start = prefix + "-" + name.slice(0, dot) + "-", end = "-" + name.slice(dot + 1);
+    var byName = {};
+    Array.prototype.forEach.call(form.querySelectorAll('[name^="' + start + '"]'), function (input) {
+      var middle = input.name.slice(start.length, input.name.length - end.length);
+      if (input.name.slice(-end.length) === end && /^[0-9]+$/.test(middle)) {
+        (byName[input.name] = byName[input.name] || []).push(input);
+      }
+    });
+    var values = [];
+    Object.keys(byName).forEach(function (key) {
+      inputValues(byName[key]).forEach(function (value) { if (value) { values.push(value); } });
     });
     return values;
   }
