@@ -199,7 +199,12 @@ def test_a_citizen_goes_through_the_canteen_demarche_with_dsfr_components(
     assert "fr-hint-text" in page.by_id(hint)["class"]
     address = page.by_id(f"id_{citizen.prefix('etape-1')}-adresse")
     assert "fr-fieldset" in address["class"]  # four inputs, one legend
-    assert [a["class"] for _t, a in page.with_class("fr-btn")] == ["fr-btn"]  # Continuer only
+    buttons = [(a.get("name"), a["class"]) for _t, a in page.with_class("fr-btn")]
+    # « Continuer », then « Prolonger le délai » (the time limit, WCAG 2.2.1).
+    assert buttons == [
+        (None, "fr-btn"),
+        ("passfamille_extend", "fr-btn fr-btn--tertiary fr-btn--sm"),
+    ]
     assert_accessible_references(page)
 
     assert citizen.post("etape-1", RESPONSABLE).status_code == 302
