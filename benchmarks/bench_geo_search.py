@@ -35,9 +35,8 @@ def main() -> int:
         p50, p95 = statistics.median(timings), timings[int(0.95 * (len(timings) - 1))]
         worst = max(worst, p95)
         print(f"{query!r:<14}{p50:>8.2f}{p95:>8.2f}")
-    print(
-        f"worst p95 {worst:.2f} ms (target {TARGET_MS} ms): {'OK' if worst <= TARGET_MS else 'OVER'}"
-    )
+    verdict = "OK" if worst <= TARGET_MS else "OVER"
+    print(f"worst p95 {worst:.2f} ms (target {TARGET_MS} ms): {verdict}")
     return 0 if worst <= TARGET_MS else 1
 
 
