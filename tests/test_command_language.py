@@ -58,3 +58,14 @@ def test_purge_and_rotation_report_in_both_languages():
     with translation.override("fr"):
         assert "demande(s) expirée(s)" in run("passfamille_purge", "--dry-run")
         assert "rechiffrée(s)" in run("passfamille_rotate_keys", "--dry-run")
+
+
+def test_the_api_command_line_helps_in_the_projects_language(capsys, monkeypatch):
+    for name in ("PASSFAMILLE_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    with translation.override("en"):
+        call_command("passfamille_api", "quotient-familial", "--help", stdout=io.StringIO())
+    assert "COG code of the country" in capsys.readouterr().out
+    with translation.override("fr"):
+        call_command("passfamille_api", "quotient-familial", "--help", stdout=io.StringIO())
+    assert "code COG du pays" in capsys.readouterr().out

@@ -18,7 +18,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from .client import ApiParticulierClient
@@ -37,59 +37,110 @@ IMPOT_ENV = (
 )
 
 
+# The command line's help in English: this module is pure Python (no Django, no gettext), so the
+# English of each French help text is here. English when PASSFAMILLE_LANGUAGE, or else the first
+# of LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set, starts with "en".
+HELP_EN = {
+    "Interroge API Particulier / API Impôt particulier (configuration par variables "
+    "d'environnement, voir docs/api-clients.md).": "Queries API Particulier / API Impôt "
+    "particulier (configured by environment variables, see docs/api-clients.md).",
+    "COMMANDE": "COMMAND",
+    "scopes et date d'expiration du jeton (introspect)": "the token's scopes and expiry date "
+    "(introspect)",
+    "état du fournisseur CNAF & MSA": "status of the CNAF & MSA provider",
+    "quotient familial par identité (v3)": "quotient familial by identity (v3)",
+    "quotient familial par identité (v2, dépréciée)": "quotient familial by identity (v2, "
+    "deprecated)",
+    "quotient familial par jeton FranceConnect": "quotient familial by FranceConnect token",
+    "jeton d'accès FranceConnect": "FranceConnect access token",
+    "situation IR (API Impôt particulier)": "income tax situation (API Impôt particulier)",
+    "numéro fiscal (13 chiffres)": "tax number (13 digits)",
+    "année des revenus": "income year",
+    "dernière situation de l'année (par numéro fiscal)": "the year's latest situation (by tax "
+    "number)",
+    "répéter, 1 à 3 fois": "repeat, 1 to 3 times",
+    "M ou F": "M or F",
+    "AAAA, AAAA-MM ou AAAA-MM-JJ": "YYYY, YYYY-MM or YYYY-MM-DD",
+    "code COG du pays (France : 99100)": "COG code of the country (France: 99100)",
+    "code COG de la commune de naissance": "COG code of the commune of birth",
+    "nom de la commune (avec --departement)": "name of the commune (with --departement)",
+    "code du département de naissance": "code of the département of birth",
+    "ignorer le cache de 24 h": "ignore the 24 h cache",
+    "année du QF (N-2 à N)": "year of the QF (N-2 to N)",
+    "mois du QF (1 à 12)": "month of the QF (1 to 12)",
+}
+LANGUAGE_VARIABLES = ("PASSFAMILLE_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def cli_language(environ: Mapping[str, str]) -> str:
+    """ "en" or "fr", from the environment (French unless it asks for English)."""
+    for name in LANGUAGE_VARIABLES:
+        value = environ.get(name, "").strip()
+        if value:
+            return "en" if value.lower().startswith("en") else "fr"
+    return "fr"
+
+
 class ConfigurationError(Exception):
     """A variable of the environment is missing; the message names it, never a value."""
 
 
 def build_parser(
-    prog: str = "python -m wagtail_passfamille.api_particulier",
+    prog: str = "python -m wagtail_passfamille.api_particulier", language: str = "fr"
 ) -> argparse.ArgumentParser:
+    def tr(text: str) -> str:
+        return HELP_EN.get(text, text) if language == "en" else text
+
     parser = argparse.ArgumentParser(
         prog=prog,
-        description="Interroge API Particulier / API Impôt particulier (configuration par "
-        "variables d'environnement, voir docs/api-clients.md).",
+        description=tr(
+            "Interroge API Particulier / API Impôt particulier (configuration par "
+            "variables d'environnement, voir docs/api-clients.md)."
+        ),
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
-    commands.add_parser("scopes", help="scopes et date d'expiration du jeton (introspect)")
-    commands.add_parser("ping", help="état du fournisseur CNAF & MSA")
+    commands = parser.add_subparsers(dest="command", required=True, metavar=tr("COMMANDE"))
+    commands.add_parser("scopes", help=tr("scopes et date d'expiration du jeton (introspect)"))
+    commands.add_parser("ping", help=tr("état du fournisseur CNAF & MSA"))
     for name, help_text in (
         ("quotient-familial", "quotient familial par identité (v3)"),
         ("composition-familiale-v2", "quotient familial par identité (v2, dépréciée)"),
     ):
-        _identity_arguments(commands.add_parser(name, help=help_text))
+        _identity_arguments(commands.add_parser(name, help=tr(help_text)), tr)
     fc = commands.add_parser(
-        "quotient-familial-france-connect", help="quotient familial par jeton FranceConnect"
+        "quotient-familial-france-connect", help=tr("quotient familial par jeton FranceConnect")
     )
-    fc.add_argument("--access-token", required=True, help="jeton d'accès FranceConnect")
-    _year_month_arguments(fc)
-    ir = commands.add_parser("situation-ir", help="situation IR (API Impôt particulier)")
+    fc.add_argument("--access-token", required=True, help=tr("jeton d'accès FranceConnect"))
+    _year_month_arguments(fc, tr)
+    ir = commands.add_parser("situation-ir", help=tr("situation IR (API Impôt particulier)"))
     who = ir.add_mutually_exclusive_group(required=True)
-    who.add_argument("--numero-fiscal", help="numéro fiscal (13 chiffres)")
-    who.add_argument("--france-connect-token", help="jeton d'accès FranceConnect")
-    ir.add_argument("--annee-revenus", type=int, required=True, help="année des revenus")
+    who.add_argument("--numero-fiscal", help=tr("numéro fiscal (13 chiffres)"))
+    who.add_argument("--france-connect-token", help=tr("jeton d'accès FranceConnect"))
+    ir.add_argument("--annee-revenus", type=int, required=True, help=tr("année des revenus"))
     ir.add_argument(
-        "--derniere", action="store_true", help="dernière situation de l'année (par numéro fiscal)"
+        "--derniere",
+        action="store_true",
+        help=tr("dernière situation de l'année (par numéro fiscal)"),
     )
     return parser
 
 
-def _identity_arguments(parser: argparse.ArgumentParser) -> None:
+def _identity_arguments(parser: argparse.ArgumentParser, tr: Callable[[str], str]) -> None:
     parser.add_argument("--nom-naissance", required=True)
     parser.add_argument("--nom-usage")
-    parser.add_argument("--prenom", action="append", required=True, help="répéter, 1 à 3 fois")
-    parser.add_argument("--sexe", required=True, help="M ou F")
-    parser.add_argument("--date-naissance", help="AAAA, AAAA-MM ou AAAA-MM-JJ")
-    parser.add_argument("--pays", required=True, help="code COG du pays (France : 99100)")
-    parser.add_argument("--commune", help="code COG de la commune de naissance")
-    parser.add_argument("--nom-commune", help="nom de la commune (avec --departement)")
-    parser.add_argument("--departement", help="code du département de naissance")
-    parser.add_argument("--no-cache", action="store_true", help="ignorer le cache de 24 h")
-    _year_month_arguments(parser)
+    parser.add_argument("--prenom", action="append", required=True, help=tr("répéter, 1 à 3 fois"))
+    parser.add_argument("--sexe", required=True, help=tr("M ou F"))
+    parser.add_argument("--date-naissance", help=tr("AAAA, AAAA-MM ou AAAA-MM-JJ"))
+    parser.add_argument("--pays", required=True, help=tr("code COG du pays (France : 99100)"))
+    parser.add_argument("--commune", help=tr("code COG de la commune de naissance"))
+    parser.add_argument("--nom-commune", help=tr("nom de la commune (avec --departement)"))
+    parser.add_argument("--departement", help=tr("code du département de naissance"))
+    parser.add_argument("--no-cache", action="store_true", help=tr("ignorer le cache de 24 h"))
+    _year_month_arguments(parser, tr)
 
 
-def _year_month_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--annee", type=int, help="année du QF (N-2 à N)")
-    parser.add_argument("--mois", type=int, help="mois du QF (1 à 12)")
+def _year_month_arguments(parser: argparse.ArgumentParser, tr: Callable[[str], str]) -> None:
+    parser.add_argument("--annee", type=int, help=tr("année du QF (N-2 à N)"))
+    parser.add_argument("--mois", type=int, help=tr("mois du QF (1 à 12)"))
 
 
 def _env(environ: Mapping[str, str], names: Sequence[str]) -> list[str]:
@@ -177,13 +228,15 @@ def main(
 ) -> int:
     """Entry point of ``python -m wagtail_passfamille.api_particulier`` and ``passfamille-api``."""
     out = stdout or sys.stdout
-    parser = build_parser(prog) if prog else build_parser()
+    environ = os.environ if environ is None else environ
+    language = cli_language(environ)
+    parser = build_parser(prog, language) if prog else build_parser(language=language)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:  # usage errors (2) and --help (0), already printed by argparse
         return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
     try:
-        result = run(args, os.environ if environ is None else environ)
+        result = run(args, environ)
     except ApiError as error:
         return _print(out, _error(error), error.exit_code)
     except (ConfigurationError, ValueError) as error:  # ValueError: a client refused its setup

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from wagtail_passfamille.api_particulier.cli import EXIT_CONFIG, configuration_error, main
@@ -59,7 +60,8 @@ class Command(BaseCommand):
         parser.add_argument("args", nargs=argparse.REMAINDER, help=_("sous-commande et options"))
 
     def handle(self, *args: str, profile: str | None = None, **options: Any) -> None:
-        environ = dict(os.environ)
+        # The subcommands' help in the project's language, unless the environment says otherwise.
+        environ = {"PASSFAMILLE_LANGUAGE": translation.get_language() or "fr", **os.environ}
         if profile:
             profiles = getattr(settings, "WAGTAIL_PASSFAMILLE_CREDENTIALS", None) or {}
             if profile not in profiles:
