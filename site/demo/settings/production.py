@@ -37,7 +37,13 @@ ALLOWED_HOSTS = [h.strip() for h in _env("ALLOWED_HOSTS", required=True).split("
 CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if not host.startswith(".")]
 WAGTAILADMIN_BASE_URL = _env("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
-DATABASES = {"default": dj_database_url.parse(_env("DATABASE_URL", required=True), conn_max_age=60)}
+# Persistent connections, checked at the start of each request: after a PostgreSQL restart or
+# failover, a request reconnects instead of failing on a dead connection (a 500).
+DATABASES = {
+    "default": dj_database_url.parse(
+        _env("DATABASE_URL", required=True), conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production.")
 

@@ -28,6 +28,7 @@ elif os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"],
             # Worker-fault tests keep connections open, as production does (conn_max_age=60).
             conn_max_age=int(os.environ.get("PASSFAMILLE_TEST_CONN_MAX_AGE", 0)),
+            conn_health_checks=True,
         )
     }
 else:
