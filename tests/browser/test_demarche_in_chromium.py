@@ -133,6 +133,7 @@ class Walk:
         self.tab_to("caf__naissance_0", "27")
         self.tab_to("caf__naissance_1", "12")
         self.tab_to("caf__naissance_2", "1982")
+        self.tab_to("caf__naissance_inconnue")  # left unticked: the date is known
         self.tab_to("caf__pays")
         self.tab_to("caf__commune_recherche", "Villers-Semeuse")
         self.press("Tab")
