@@ -185,6 +185,43 @@ class MultipleChoiceFieldBlock(BaseFieldBlock):
         label=pgettext_lazy("la liste des choix", "Choix"),
         min_num=1,
     )
+    min_choices = blocks.IntegerBlock(
+        label=_("Nombre minimum de choix cochés"),
+        required=False,
+        min_value=1,
+        max_value=50,
+        help_text=_("Ex. 1 pour « au moins une semaine ». Vide : aucun minimum."),
+    )
+    max_choices = blocks.IntegerBlock(
+        label=_("Nombre maximum de choix cochés"),
+        required=False,
+        min_value=1,
+        max_value=50,
+        help_text=_("Vide : autant que de choix."),
+    )
+
+    def clean(self, value, *args, **kwargs):
+        value = super().clean(value, *args, **kwargs)
+        low, high = value.get("min_choices"), value.get("max_choices")
+        count = len([c for c in value.get("choices") or () if (c or "").strip()])
+        if low and high and low > high:
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "max_choices": ValidationError(
+                        _("Le maximum doit être supérieur ou égal au minimum.")
+                    )
+                }
+            )
+        if low and count and low > count:
+            raise blocks.StructBlockValidationError(
+                block_errors={
+                    "min_choices": ValidationError(
+                        _("Le minimum dépasse le nombre de choix proposés (%(count)d).")
+                        % {"count": count}
+                    )
+                }
+            )
+        return value
 
     class Meta:
         icon = "tasks"

@@ -9,6 +9,7 @@ import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class FrenchPhoneField(forms.CharField):
@@ -159,3 +160,31 @@ class DateInputsWidget(LabelledPartsWidget):
 
     def value_omitted_from_data(self, data, files, name):
         return super().value_omitted_from_data(data, files, name) and name not in data
+
+
+class TickedChoicesField(forms.MultipleChoiceField):
+    """Tick boxes with the editor's minimum and maximum number of ticks."""
+
+    def __init__(self, *, min_choices=None, max_choices=None, **kwargs):
+        super().__init__(**kwargs)
+        self.min_choices, self.max_choices = min_choices, max_choices
+
+    def validate(self, value):
+        super().validate(value)
+        count = len(value or ())
+        if count and self.min_choices and count < self.min_choices:
+            raise ValidationError(
+                ngettext_lazy(
+                    "Cochez au moins %(num)d choix.", "Cochez au moins %(num)d choix.", "num"
+                )
+                % {"num": self.min_choices},
+                code="min_choices",
+            )
+        if self.max_choices and count > self.max_choices:
+            raise ValidationError(
+                ngettext_lazy(
+                    "Cochez au plus %(num)d choix.", "Cochez au plus %(num)d choix.", "num"
+                )
+                % {"num": self.max_choices},
+                code="max_choices",
+            )

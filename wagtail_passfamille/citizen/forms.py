@@ -30,6 +30,7 @@ from wagtail_passfamille.citizen.fields import (
     AddressField,
     DateInputsWidget,
     FrenchPhoneField,
+    TickedChoicesField,
     autocomplete_attrs,
 )
 from wagtail_passfamille.citizen.uploads import CitizenFileField
@@ -396,8 +397,13 @@ class FormBuilder:
 
     def create_choix_multiples_field(self, value, options):
         choices = [(c, c) for c in value.get("choices") or () if c]
-        return forms.MultipleChoiceField(
-            choices=choices, widget=forms.CheckboxSelectMultiple, **options
+        low, high = value.get("min_choices"), value.get("max_choices")
+        return TickedChoicesField(
+            choices=choices,
+            widget=forms.CheckboxSelectMultiple,
+            min_choices=low,
+            max_choices=high,
+            **options,
         )
 
     def create_case_a_cocher_field(self, value, options):
