@@ -39,6 +39,9 @@ class Worker:
             "PASSFAMILLE_TEST_EMAIL_DIR": str(mail_dir),
             "PASSFAMILLE_TEST_RUNNING_TIMEOUT": str(running_timeout),
             "PASSFAMILLE_TEST_CONN_MAX_AGE": "60",
+            # Without Django's health checks the dropped connection reaches the worker's loop,
+            # whose reconnection is what these tests exercise (production has both).
+            "PASSFAMILLE_TEST_CONN_HEALTH_CHECKS": "0",
             "DATABASE_URL": (
                 f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:"
                 f"{db['PORT'] or 5432}/{db['NAME']}"

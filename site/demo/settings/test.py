@@ -28,7 +28,8 @@ elif os.environ.get("DATABASE_URL"):
             os.environ["DATABASE_URL"],
             # Worker-fault tests keep connections open, as production does (conn_max_age=60).
             conn_max_age=int(os.environ.get("PASSFAMILLE_TEST_CONN_MAX_AGE", 0)),
-            conn_health_checks=True,
+            # Off for the worker-fault test that exercises the worker's own reconnection.
+            conn_health_checks=os.environ.get("PASSFAMILLE_TEST_CONN_HEALTH_CHECKS") != "0",
         )
     }
 else:
