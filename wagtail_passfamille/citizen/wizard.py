@@ -91,7 +91,15 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         self.instance = kwargs["instance"]
         self._cleaned_steps = {}
         self._form_list = None
-        response = super().dispatch(request, *args, **kwargs)
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+        except DatabaseError:
+            # The database dropped while the step was handled (a lookup's audit rows, a
+            # setting): the step again with what was posted, not a 500 that the session
+            # middleware, failing to save in turn, would make the site's 400 page.
+            logger.warning("Wizard step not handled (database unavailable)")
+            request.session.modified = False
+            response = self.session_not_saved()
         if not self.save_session():
             response = self.session_not_saved()
         elif self.request.method == "POST":
