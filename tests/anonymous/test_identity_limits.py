@@ -1,0 +1,65 @@
+"""The per-identity lookup limit counts one person however the identity is typed; the velocity
+alarm fires once when a démarche sees many distinct identities."""
+
+import pytest
+
+from wagtail_passfamille.security.identity import identity_key, normalise_text, velocity_alarm
+
+LEFEBVRE = {
+    "nom_naissance": "LEFEBVRE",
+    "prenoms": ["ALEXIS", "GÉRÔME", "JEAN-PHILIPPE"],
+    "sexe": "F",
+    "annee": 1982,
+    "mois": 12,
+    "jour": 27,
+    "pays": "99100",
+    "commune": "08480",
+}
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        {"nom_naissance": "Lefebvre"},
+        {"nom_naissance": "lefebvre"},
+        {"nom_naissance": "  LEFEBVRE "},
+        {"nom_naissance": "Lefèbvre"},
+        {"prenoms": ["jean philippe", "Gerome", "alexis"]},
+        {"prenoms": ["Alexis", "Gérôme", "Jean-Philippe", ""]},
+        {"annee": "1982", "mois": "12", "jour": "27"},
+        {"nom_usage": ""},
+    ],
+)
+def test_one_person_however_typed(variant):
+    assert identity_key("caf", {**LEFEBVRE, **variant}) == identity_key("caf", LEFEBVRE)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"jour": 28},
+        {"nom_naissance": "LEFEVRE"},
+        {"prenoms": ["ALEXIS"]},
+        {"commune": "08481"},
+    ],
+)
+def test_another_person(other):
+    assert identity_key("caf", {**LEFEBVRE, **other}) != identity_key("caf", LEFEBVRE)
+
+
+def test_sources_have_their_own_keys():
+    assert identity_key("caf", LEFEBVRE) != identity_key("dgfip", LEFEBVRE)
+
+
+def test_normalise_text():
+    assert normalise_text("« Jean-Philippe  »") == "jean philippe"
+    assert normalise_text("D'ARTAGNAN") == "d artagnan"
+    assert normalise_text("Œdipe") == "oedipe"
+
+
+def test_velocity_alarm_fires_once_past_its_threshold(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    fired = [velocity_alarm("page-1", f"identity-{n}", threshold=5, window=600) for n in range(8)]
+    assert fired == [False] * 5 + [True, False, False]
+    # The same identity again and again is not velocity.
+    assert not any(velocity_alarm("page-2", "same", threshold=2, window=600) for _ in range(10))
