@@ -30,6 +30,17 @@ from wagtail_passfamille.models.demarche_serving import (  # noqa: F401  (re-exp
 )
 from wagtail_passfamille.models.fields import ChoiceListField, CredentialProfileSelect
 
+FRANCE_CONNECT_OFF, FRANCE_CONNECT_OFFERED, FRANCE_CONNECT_REQUIRED = (
+    "non_propose",
+    "propose",
+    "obligatoire",
+)
+FRANCE_CONNECT_MODES = [
+    (FRANCE_CONNECT_OFF, _("non proposée")),
+    (FRANCE_CONNECT_OFFERED, _("proposée")),
+    (FRANCE_CONNECT_REQUIRED, _("obligatoire")),
+]
+
 # Defaults of texts the editor owns: content in the démarche's language, not interface strings
 # (a gettext default would be stored in whatever language the editor's admin happens to use).
 DEFAULT_PURPOSE = "Calculer votre tarif sans vous demander de justificatif."
@@ -147,10 +158,17 @@ class DemarchePage(
     retention_justification = models.TextField(
         _("justification de la durée de conservation"), blank=True
     )
-    requires_france_connect = models.BooleanField(
-        _("connexion FranceConnect obligatoire"),
-        default=False,
-        help_text=_("Pas encore disponible : prévu pour une prochaine version."),
+    france_connect = models.CharField(
+        _("connexion FranceConnect"),
+        max_length=12,
+        choices=FRANCE_CONNECT_MODES,
+        default=FRANCE_CONNECT_OFF,
+        help_text=_(
+            "Proposée : le bouton « S'identifier avec FranceConnect » vient en premier, au-dessus "
+            "du formulaire ; l'usager identifié voit ses données certifiées et son résultat. "
+            "Obligatoire : la démarche n'est accessible qu'après identification. Le profil "
+            "d'accès doit avoir une section FRANCECONNECT."
+        ),
     )
     show_certified_values = models.BooleanField(
         _("montrer les valeurs certifiées au demandeur"),
@@ -256,7 +274,7 @@ class DemarchePage(
         FieldPanel("purpose"),
         FieldPanel("legal_basis"),
         FieldRowPanel([FieldPanel("retention_months"), FieldPanel("retention_justification")]),
-        FieldPanel("requires_france_connect"),
+        FieldPanel("france_connect"),
         FieldPanel("show_certified_values"),
         FieldPanel("keep_numero_fiscal"),
         FieldPanel("drop_certified_after_decision"),
@@ -316,11 +334,11 @@ class DemarchePage(
             errors["retention_justification"] = _(
                 "Au-delà de 36 mois, DataPass demande de justifier la durée de conservation."
             )
-        if self.show_certified_values and not self.requires_france_connect:
+        if self.show_certified_values and self.france_connect == FRANCE_CONNECT_OFF:
             errors["show_certified_values"] = _(
                 "Les CGU d'API Particulier ne permettent de montrer les données qu'à un "
-                "demandeur identifié par FranceConnect : cochez d'abord la connexion "
-                "FranceConnect obligatoire."
+                "demandeur identifié par FranceConnect : proposez d'abord la connexion "
+                "FranceConnect."
             )
         if self.credential_profile and self.credential_profile not in get_setting("CREDENTIALS"):
             errors["credential_profile"] = _(

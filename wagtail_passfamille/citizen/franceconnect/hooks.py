@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 
 from wagtail_passfamille.citizen.franceconnect.client import IDENTITY_SCOPES, Login
+from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.models import DemarchePage
+from wagtail_passfamille.models.pages import FRANCE_CONNECT_OFF
 
 
 def demarche(page_id: int) -> DemarchePage:
@@ -19,8 +21,18 @@ def demarche(page_id: int) -> DemarchePage:
     return page
 
 
+def mode(page: DemarchePage) -> str:
+    """The démarche's FranceConnect mode; « non proposée » when its credential profile has no
+    FRANCECONNECT section (a configuration the admin's status panel shows)."""
+    profiles = get_setting("CREDENTIALS") or {}
+    profile = profiles.get(page.credential_profile) if page.credential_profile else None
+    if not isinstance(profile, dict) or not profile.get("FRANCECONNECT"):
+        return FRANCE_CONNECT_OFF
+    return page.france_connect
+
+
 def offers_france_connect(page: DemarchePage) -> bool:
-    return bool(page.credential_profile)
+    return mode(page) != FRANCE_CONNECT_OFF
 
 
 def scopes_for(page: DemarchePage) -> tuple[str, ...]:

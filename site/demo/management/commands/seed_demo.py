@@ -48,6 +48,7 @@ class Command(BaseCommand):
             service_contact="Service enfance de Démoville\n1 place de la Mairie, 99000 Démoville\n"
             "enfance@demoville.example — 01 23 45 67 89",
             credential_profile="demo",
+            france_connect="propose",
         )
         self.ensure_demarche(
             portal,
@@ -63,6 +64,7 @@ class Command(BaseCommand):
             service_contact="Centre communal d'action sociale de Démoville\n"
             "ccas@demoville.example — 01 23 45 67 00",
             credential_profile="demo",
+            france_connect="propose",
         )
         if not options["no_admin"]:
             self.ensure_admin()
