@@ -25,9 +25,15 @@ trap cleanup INT TERM EXIT
 if "$py" -c "import wagtail_passfamille.sandbox.__main__" 2>/dev/null; then
   fault=()
   [ -n "${PASSFAMILLE_SANDBOX_FAULT:-}" ] && fault=(--fault "$PASSFAMILLE_SANDBOX_FAULT")
-  "$py" -m wagtail_passfamille.sandbox --host 127.0.0.1 --port 8765 "${fault[@]}" &
+  # The sandbox also serves the FranceConnect stand-in (issuer $PASSFAMILLE_SANDBOX_URL/api/v2),
+  # with this site's callback and logout addresses registered, byte for byte.
+  "$py" -m wagtail_passfamille.sandbox --host 127.0.0.1 --port 8765 "${fault[@]}" \
+    --fc-redirect-uri http://127.0.0.1:8000/passfamille/franceconnect/callback/ \
+    --fc-redirect-uri http://localhost:8000/passfamille/franceconnect/callback/ \
+    --fc-post-logout-redirect-uri http://127.0.0.1:8000/passfamille/franceconnect/logout/done/ \
+    --fc-post-logout-redirect-uri http://localhost:8000/passfamille/franceconnect/logout/done/ &
   pids+=($!)
-  sandbox="bac à sable API : $PASSFAMILLE_SANDBOX_URL"
+  sandbox="bac à sable API et FranceConnect : $PASSFAMILLE_SANDBOX_URL"
 else
   sandbox="bac à sable API : pas encore disponible"
 fi
