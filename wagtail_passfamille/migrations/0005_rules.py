@@ -6,30 +6,358 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wagtail_passfamille', '0004_backoffice'),
+        ("wagtail_passfamille", "0004_backoffice"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='demarchepage',
-            name='children_group',
-            field=models.CharField(blank=True, help_text='Nom technique du groupe répétable des enfants inscrits : leur nombre, leur rang (réductions par enfant) et leur âge. Vide : celui indiqué dans le bloc CAF.', max_length=50, verbose_name='groupe des enfants inscrits'),
+            model_name="demarchepage",
+            name="children_group",
+            field=models.CharField(
+                blank=True,
+                help_text="Nom technique du groupe répétable des enfants inscrits : leur nombre, leur rang (réductions par enfant) et leur âge. Vide : celui indiqué dans le bloc CAF.",
+                max_length=50,
+                verbose_name="groupe des enfants inscrits",
+            ),
         ),
         migrations.AddField(
-            model_name='demarchepage',
-            name='eligibility',
-            field=wagtail.fields.StreamField([('condition', 12)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'help_text': 'Proposé à partir du message si vide.', 'label': 'Nom technique', 'max_length': 50, 'required': False, 'validators': [django.core.validators.RegexValidator('^[a-z][a-z0-9_]{0,49}$', 'Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.')]}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('all', 'toutes les conditions sont remplies'), ('any', 'au moins une condition est remplie')], 'label': 'Combinaison'}), 2: ('wagtail.blocks.CharBlock', (), {'help_text': "Nom technique d'un champ d'une étape précédente (ex. « regime_alimentaire ») ou d'une donnée certifiée (ex. « caf.quotient_familial »).", 'label': 'Champ ou donnée', 'max_length': 80}), 3: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('equals', 'est égal à'), ('differs', 'est différent de'), ('one_of', 'fait partie de (valeurs séparées par « ; »)'), ('contains', 'contient'), ('greater_than', 'est supérieur à'), ('greater_or_equal', 'est supérieur ou égal à'), ('less_than', 'est inférieur à'), ('less_or_equal', 'est inférieur ou égal à'), ('is_filled', 'est renseigné'), ('is_not_filled', "n'est pas renseigné")], 'label': 'Opérateur'}), 4: ('wagtail.blocks.CharBlock', (), {'label': 'Valeur', 'max_length': 255, 'required': False}), 5: ('wagtail.blocks.StructBlock', [[('variable', 2), ('operator', 3), ('value', 4)]], {}), 6: ('wagtail.blocks.ListBlock', (5,), {'default': [], 'label': 'Conditions'}), 7: ('wagtail.blocks.StructBlock', [[('mode', 1), ('rules', 6)]], {'help_text': 'Par exemple « dgfip.commune » est égal à « 51108 ». Une donnée inconnue (non trouvée, refusée, en attente) ne refuse jamais : la demande part « pour examen ».', 'label': "Condition d'éligibilité"}), 8: ('wagtail.blocks.TextBlock', (), {'help_text': "Montré au demandeur : n'y écrivez aucune donnée certifiée.", 'label': "Message si la condition n'est pas remplie", 'rows': 2}), 9: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': "Permettre quand même l'envoi « pour examen »", 'required': False}), 10: ('wagtail.blocks.TextBlock', (), {'label': 'Message si la donnée est inconnue', 'required': False, 'rows': 2}), 11: ('wagtail.blocks.CharBlock', (), {'help_text': 'Par exemple « Éligible au Pass Famille ».', 'label': 'Message si la condition est remplie', 'max_length': 200, 'required': False}), 12: ('wagtail.blocks.StructBlock', [[('name', 0), ('condition', 7), ('message', 8), ('allow_review', 9), ('review_message', 10), ('success_message', 11)]], {})}, verbose_name="conditions d'éligibilité"),
+            model_name="demarchepage",
+            name="eligibility",
+            field=wagtail.fields.StreamField(
+                [("condition", 12)],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Proposé à partir du message si vide.",
+                            "label": "Nom technique",
+                            "max_length": 50,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^[a-z][a-z0-9_]{0,49}$",
+                                    "Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.",
+                                )
+                            ],
+                        },
+                    ),
+                    1: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("all", "toutes les conditions sont remplies"),
+                                ("any", "au moins une condition est remplie"),
+                            ],
+                            "label": "Combinaison",
+                        },
+                    ),
+                    2: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Nom technique d'un champ d'une étape précédente (ex. « regime_alimentaire ») ou d'une donnée certifiée (ex. « caf.quotient_familial »).",
+                            "label": "Champ ou donnée",
+                            "max_length": 80,
+                        },
+                    ),
+                    3: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("equals", "est égal à"),
+                                ("differs", "est différent de"),
+                                ("one_of", "fait partie de (valeurs séparées par « ; »)"),
+                                ("contains", "contient"),
+                                ("greater_than", "est supérieur à"),
+                                ("greater_or_equal", "est supérieur ou égal à"),
+                                ("less_than", "est inférieur à"),
+                                ("less_or_equal", "est inférieur ou égal à"),
+                                ("is_filled", "est renseigné"),
+                                ("is_not_filled", "n'est pas renseigné"),
+                            ],
+                            "label": "Opérateur",
+                        },
+                    ),
+                    4: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"label": "Valeur", "max_length": 255, "required": False},
+                    ),
+                    5: (
+                        "wagtail.blocks.StructBlock",
+                        [[("variable", 2), ("operator", 3), ("value", 4)]],
+                        {},
+                    ),
+                    6: ("wagtail.blocks.ListBlock", (5,), {"default": [], "label": "Conditions"}),
+                    7: (
+                        "wagtail.blocks.StructBlock",
+                        [[("mode", 1), ("rules", 6)]],
+                        {
+                            "help_text": "Par exemple « dgfip.commune » est égal à « 51108 ». Une donnée inconnue (non trouvée, refusée, en attente) ne refuse jamais : la demande part « pour examen ».",
+                            "label": "Condition d'éligibilité",
+                        },
+                    ),
+                    8: (
+                        "wagtail.blocks.TextBlock",
+                        (),
+                        {
+                            "help_text": "Montré au demandeur : n'y écrivez aucune donnée certifiée.",
+                            "label": "Message si la condition n'est pas remplie",
+                            "rows": 2,
+                        },
+                    ),
+                    9: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {
+                            "default": False,
+                            "label": "Permettre quand même l'envoi « pour examen »",
+                            "required": False,
+                        },
+                    ),
+                    10: (
+                        "wagtail.blocks.TextBlock",
+                        (),
+                        {
+                            "label": "Message si la donnée est inconnue",
+                            "required": False,
+                            "rows": 2,
+                        },
+                    ),
+                    11: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Par exemple « Éligible au Pass Famille ».",
+                            "label": "Message si la condition est remplie",
+                            "max_length": 200,
+                            "required": False,
+                        },
+                    ),
+                    12: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("name", 0),
+                                ("condition", 7),
+                                ("message", 8),
+                                ("allow_review", 9),
+                                ("review_message", 10),
+                                ("success_message", 11),
+                            ]
+                        ],
+                        {},
+                    ),
+                },
+                verbose_name="conditions d'éligibilité",
+            ),
         ),
         migrations.AddField(
-            model_name='demarchepage',
-            name='reference_date',
-            field=models.DateField(blank=True, help_text="Date à laquelle l'âge des enfants est calculé et les grilles choisies, par exemple le 1er septembre de l'année scolaire. Vide : le jour de la demande.", null=True, verbose_name='date de référence'),
+            model_name="demarchepage",
+            name="reference_date",
+            field=models.DateField(
+                blank=True,
+                help_text="Date à laquelle l'âge des enfants est calculé et les grilles choisies, par exemple le 1er septembre de l'année scolaire. Vide : le jour de la demande.",
+                null=True,
+                verbose_name="date de référence",
+            ),
         ),
         migrations.AddField(
-            model_name='demarchepage',
-            name='tariffs',
-            field=wagtail.fields.StreamField([('grille', 23)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'default': 'Tarif', 'help_text': 'Début de la ligne montrée : « Tarif », « Éligible au Pass Famille »…', 'label': 'Intitulé', 'max_length': 100}), 1: ('wagtail.blocks.CharBlock', (), {'help_text': "Ex. « repas », « garderie_matin ». Proposé à partir de l'intitulé si vide.", 'label': 'Nom technique', 'max_length': 50, 'required': False, 'validators': [django.core.validators.RegexValidator('^[a-z][a-z0-9_]{0,49}$', 'Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.')]}), 2: ('wagtail.blocks.CharBlock', (), {'help_text': "Une donnée numérique : « caf.quotient_familial », « dgfip.quotient_mensuel » (revenu fiscal de référence ÷ 12 ÷ nombre de parts), « dgfip.quotient_annuel », « dgfip.revenu_fiscal_reference », « caf.nombre_enfants », « demarche.nombre_enfants_inscrits », ou le nom technique d'un champ « Nombre ».", 'label': 'Donnée', 'max_length': 80}), 3: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('price', 'un prix'), ('reduction', 'une réduction en %')], 'label': 'La grille donne'}), 4: ('wagtail.blocks.CharBlock', (), {'help_text': 'Ex. « par repas »', 'label': 'Unité', 'max_length': 60, 'required': False}), 5: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('brackets', 'par tranches'), ('effort_rate', "taux d'effort")], 'label': 'Calcul'}), 6: ('wagtail.blocks.CharBlock', (), {'help_text': 'Ex. « Tranche A ».', 'label': 'Libellé', 'max_length': 60}), 7: ('wagtail.blocks.DecimalBlock', (), {'label': 'À partir de (inclus)', 'required': False}), 8: ('wagtail.blocks.DecimalBlock', (), {'help_text': 'Vide pour la dernière tranche.', 'label': "Jusqu'à (exclu)", 'required': False}), 9: ('wagtail.blocks.DecimalBlock', (), {'decimal_places': 2, 'label': 'Prix en euros, ou réduction en %', 'max_digits': 10}), 10: ('wagtail.blocks.StructBlock', [[('label', 6), ('minimum', 7), ('maximum', 8), ('amount', 9)]], {}), 11: ('wagtail.blocks.ListBlock', (10,), {'default': [], 'label': 'Tranches'}), 12: ('wagtail.blocks.DecimalBlock', (), {'label': "Taux d'effort (%)", 'required': False}), 13: ('wagtail.blocks.DecimalBlock', (), {'label': 'Prix minimum (€)', 'required': False}), 14: ('wagtail.blocks.DecimalBlock', (), {'label': 'Prix maximum (€)', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('rate_percent', 12), ('minimum', 13), ('maximum', 14)]], {'required': False}), 16: ('wagtail.blocks.CharBlock', (), {'help_text': "Le libellé d'une tranche, en général la plus haute.", 'label': 'Tranche appliquée si la donnée est inconnue', 'max_length': 60, 'required': False}), 17: ('wagtail.blocks.DecimalBlock', (), {'label': "Prix appliqué si la donnée est inconnue (taux d'effort)", 'required': False}), 18: ('wagtail.blocks.DecimalBlock', (), {'label': '2e enfant : réduction (%)', 'required': False}), 19: ('wagtail.blocks.DecimalBlock', (), {'label': '3e enfant et suivants : réduction (%)', 'required': False}), 20: ('wagtail.blocks.StructBlock', [[('second_percent', 18), ('third_and_more_percent', 19)]], {'required': False}), 21: ('wagtail.blocks.DateBlock', (), {'label': 'Valable à partir du', 'required': False}), 22: ('wagtail.blocks.DateBlock', (), {'label': "Valable jusqu'au", 'required': False}), 23: ('wagtail.blocks.StructBlock', [[('title', 0), ('name', 1), ('variable', 2), ('kind', 3), ('unit', 4), ('mode', 5), ('brackets', 11), ('effort', 15), ('default_bracket', 16), ('default_amount', 17), ('child_reductions', 20), ('valid_from', 21), ('valid_until', 22)]], {})}, verbose_name='grilles tarifaires'),
+            model_name="demarchepage",
+            name="tariffs",
+            field=wagtail.fields.StreamField(
+                [("grille", 23)],
+                blank=True,
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "default": "Tarif",
+                            "help_text": "Début de la ligne montrée : « Tarif », « Éligible au Pass Famille »…",
+                            "label": "Intitulé",
+                            "max_length": 100,
+                        },
+                    ),
+                    1: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Ex. « repas », « garderie_matin ». Proposé à partir de l'intitulé si vide.",
+                            "label": "Nom technique",
+                            "max_length": 50,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^[a-z][a-z0-9_]{0,49}$",
+                                    "Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.",
+                                )
+                            ],
+                        },
+                    ),
+                    2: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Une donnée numérique : « caf.quotient_familial », « dgfip.quotient_mensuel » (revenu fiscal de référence ÷ 12 ÷ nombre de parts), « dgfip.quotient_annuel », « dgfip.revenu_fiscal_reference », « caf.nombre_enfants », « demarche.nombre_enfants_inscrits », ou le nom technique d'un champ « Nombre ».",
+                            "label": "Donnée",
+                            "max_length": 80,
+                        },
+                    ),
+                    3: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [("price", "un prix"), ("reduction", "une réduction en %")],
+                            "label": "La grille donne",
+                        },
+                    ),
+                    4: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Ex. « par repas »",
+                            "label": "Unité",
+                            "max_length": 60,
+                            "required": False,
+                        },
+                    ),
+                    5: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("brackets", "par tranches"),
+                                ("effort_rate", "taux d'effort"),
+                            ],
+                            "label": "Calcul",
+                        },
+                    ),
+                    6: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"help_text": "Ex. « Tranche A ».", "label": "Libellé", "max_length": 60},
+                    ),
+                    7: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {"label": "À partir de (inclus)", "required": False},
+                    ),
+                    8: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {
+                            "help_text": "Vide pour la dernière tranche.",
+                            "label": "Jusqu'à (exclu)",
+                            "required": False,
+                        },
+                    ),
+                    9: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {
+                            "decimal_places": 2,
+                            "label": "Prix en euros, ou réduction en %",
+                            "max_digits": 10,
+                        },
+                    ),
+                    10: (
+                        "wagtail.blocks.StructBlock",
+                        [[("label", 6), ("minimum", 7), ("maximum", 8), ("amount", 9)]],
+                        {},
+                    ),
+                    11: ("wagtail.blocks.ListBlock", (10,), {"default": [], "label": "Tranches"}),
+                    12: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {"label": "Taux d'effort (%)", "required": False},
+                    ),
+                    13: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {"label": "Prix minimum (€)", "required": False},
+                    ),
+                    14: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {"label": "Prix maximum (€)", "required": False},
+                    ),
+                    15: (
+                        "wagtail.blocks.StructBlock",
+                        [[("rate_percent", 12), ("minimum", 13), ("maximum", 14)]],
+                        {"required": False},
+                    ),
+                    16: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Le libellé d'une tranche, en général la plus haute.",
+                            "label": "Tranche appliquée si la donnée est inconnue",
+                            "max_length": 60,
+                            "required": False,
+                        },
+                    ),
+                    17: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {
+                            "label": "Prix appliqué si la donnée est inconnue (taux d'effort)",
+                            "required": False,
+                        },
+                    ),
+                    18: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {"label": "2e enfant : réduction (%)", "required": False},
+                    ),
+                    19: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {"label": "3e enfant et suivants : réduction (%)", "required": False},
+                    ),
+                    20: (
+                        "wagtail.blocks.StructBlock",
+                        [[("second_percent", 18), ("third_and_more_percent", 19)]],
+                        {"required": False},
+                    ),
+                    21: (
+                        "wagtail.blocks.DateBlock",
+                        (),
+                        {"label": "Valable à partir du", "required": False},
+                    ),
+                    22: (
+                        "wagtail.blocks.DateBlock",
+                        (),
+                        {"label": "Valable jusqu'au", "required": False},
+                    ),
+                    23: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("title", 0),
+                                ("name", 1),
+                                ("variable", 2),
+                                ("kind", 3),
+                                ("unit", 4),
+                                ("mode", 5),
+                                ("brackets", 11),
+                                ("effort", 15),
+                                ("default_bracket", 16),
+                                ("default_amount", 17),
+                                ("child_reductions", 20),
+                                ("valid_from", 21),
+                                ("valid_until", 22),
+                            ]
+                        ],
+                        {},
+                    ),
+                },
+                verbose_name="grilles tarifaires",
+            ),
         ),
     ]

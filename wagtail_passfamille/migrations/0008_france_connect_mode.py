@@ -16,7 +16,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wagtail_passfamille", "0006_audit_search_otp"),
+        ("wagtail_passfamille", "0007_field_autocomplete"),
     ]
 
     operations = [
