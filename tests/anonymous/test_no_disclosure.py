@@ -27,7 +27,7 @@ from wagtail_passfamille.models import Submission
 
 BERNARD = caf_identity("BERNARD", ["ELODIE"], "F", 1990, 3, commune="08480")
 GIRAUD = caf_identity("GIRAUD", ["ANNE"], "F", 1988, 12, 1, commune="13002")
-WITHHELD = "sera calculé à partir des données certifiées"
+WITHHELD = "seront calculés à partir des données certifiées"
 # Anything that would tell a band of income or a verdict.
 DERIVED = re.compile(
     r"Tranche|€|réduction|Réduction|Éligible|éligible|réservé aux familles|Aucun dossier|"

@@ -109,7 +109,8 @@ def run_step_lookups(wizard, form):
             record_calls(wizard.page, wizard.instance, results)
         for request, result in zip(pending, results):
             previous = store.get(request.source, {})
-            attempts = previous.get("attempts", 0) + (result.kind is Kind.NOT_MATCHED)
+            unverified = result.kind in (Kind.NOT_MATCHED, Kind.NOT_FOUND)
+            attempts = previous.get("attempts", 0) + unverified
             store[request.source] = {
                 "choice": FETCH,
                 # Only an answer from upstream is final for these identifiers; a lookup that was
@@ -148,33 +149,23 @@ def _explain(wizard, form, store, sections) -> bool:
                 )
                 % {"agency": sources.get(source).subject},
             )
-        elif result.kind is Kind.NOT_FOUND:
-            ok = False
-            form.add_error(
-                choix,
-                ValidationError(
-                    _(
-                        "Aucun dossier n'a été trouvé auprès de %(agency)s pour ces informations. "
-                        "Vérifiez-les, ou choisissez de fournir un justificatif."
-                    )
-                    % {"agency": agency},
-                    code="not_found",
-                ),
-            )
-        elif result.kind is Kind.NOT_MATCHED:
+        elif result.kind in (Kind.NOT_FOUND, Kind.NOT_MATCHED):
+            # One wording whether the file is missing or the identity not recognised: telling
+            # them apart would say whether a stranger has a CAF/MSA or tax file.
             ok = False
             if entry.get("attempts", 0) >= MAX_IDENTITY_ATTEMPTS:
                 message = _(
-                    "Nous n'avons pas pu vérifier votre identité après plusieurs essais. "
+                    "Ces informations n'ont pas pu être vérifiées après plusieurs essais. "
                     "Choisissez de fournir un justificatif pour continuer."
                 )
             else:
                 message = _(
-                    "Ces informations ne permettent pas de vous identifier. Vérifiez votre nom "
-                    "de naissance, vos prénoms dans l'ordre de l'état civil, votre date et votre "
-                    "lieu de naissance."
-                )
-            form.add_error(choix, ValidationError(message, code="not_matched"))
+                    "Ces informations n'ont pas pu être vérifiées auprès de %(agency)s. Vérifiez "
+                    "le nom de naissance, les prénoms dans l'ordre de l'état civil, la date et le "
+                    "lieu de naissance (ou le numéro fiscal), ou choisissez de fournir un "
+                    "justificatif."
+                ) % {"agency": agency}
+            form.add_error(choix, ValidationError(message, code="not_verified"))
         elif result.kind is Kind.INVALID:
             ok = False
             field = section.field_for(result.parameter) or choix

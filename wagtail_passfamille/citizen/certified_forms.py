@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextvars import ContextVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +30,11 @@ from wagtail_passfamille.services import LookupRequest
 from wagtail_passfamille.sources.caf import identite_from
 
 FETCH, DOCUMENT, REFUSE = "recuperer", "justificatif", "refus"
+#: The sources whose data FranceConnect's callback already fetched for this request's citizen
+#: (set by the wizard per request): their section asks for no identity and runs no lookup.
+FRANCE_CONNECT_SOURCES: ContextVar[frozenset[str]] = ContextVar(
+    "passfamille_france_connect_sources", default=frozenset()
+)
 FRANCE = "99100"
 NAME_RE = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ' \-’]+$")
 # Spaces people type or paste in a numéro fiscal: ASCII, no-break, narrow no-break, tabs.
@@ -216,7 +222,7 @@ class CertifiedSection:
                     ),
                 )
             return None
-        if choice != FETCH:
+        if choice != FETCH or self.source in FRANCE_CONNECT_SOURCES.get():
             return None
         return self.build_request(form)
 

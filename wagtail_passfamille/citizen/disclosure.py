@@ -15,9 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from wagtail_passfamille.citizen.certified_forms import FETCH
+from wagtail_passfamille.models.demarche_serving import DISCLOSED_KEY
 
-#: The session's record of which receipts may show their outcome ({"page:instance": bool}).
-DISCLOSED_KEY = "passfamille_disclosed"
 ANSWERED = ("verified", "not_found")
 
 

@@ -28,7 +28,7 @@ def certified_row(item, cleaned, status):
                 "Nous vérifierons le rattachement des enfants inscrits au dossier CAF ou MSA."
             )
     elif kind == "not_found":
-        value = _("Aucun dossier trouvé : un justificatif sera demandé.")
+        value = _("Informations non vérifiées : un justificatif sera demandé.")
     else:
         value = _("Vérification différée : vos informations seront vérifiées par nos services.")
     return {"label": item.value.get("label", ""), "value": value}

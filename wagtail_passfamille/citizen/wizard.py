@@ -29,7 +29,13 @@ from wagtail_passfamille.blocks.schema import iter_inputs, with_group_inputs
 from wagtail_passfamille.blocks.steps import RECAP_SLUG
 from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
+from wagtail_passfamille.citizen.certified_forms import FRANCE_CONNECT_SOURCES
+from wagtail_passfamille.citizen.disclosure import remember_receipt, wizard_may_disclose
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
+from wagtail_passfamille.citizen.franceconnect import data as franceconnect_data
+from wagtail_passfamille.citizen.franceconnect import display as franceconnect_display
+from wagtail_passfamille.citizen.franceconnect import hooks as franceconnect_hooks
+from wagtail_passfamille.citizen.franceconnect.views import end_session
 from wagtail_passfamille.citizen.recap import build_recap
 from wagtail_passfamille.citizen.storage import session_cookie
 from wagtail_passfamille.citizen.submitting import SubmissionError, submit
@@ -159,7 +165,21 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
                 )
             # A brand-new instance (the page's start URL redirected here).
             self.storage.current_step = self.steps.first
+        # An identified citizen's certified data, fetched in FranceConnect's callback.
+        franceconnect_data.merge_into(self)
         return None
+
+    @property
+    def franceconnect(self):
+        """``franceconnect`` of the templates (offered, required, identified, identity)."""
+        if not hasattr(self, "_franceconnect"):
+            mode = franceconnect_hooks.mode(self.page)
+            self._franceconnect = franceconnect_display.context(self.request, self.page, mode)
+        return self._franceconnect
+
+    def discloses(self):
+        """Whether outcomes may be shown: never derived from an anonymous lookup's answer."""
+        return wizard_may_disclose(self)
 
     def confirmation_url(self):
         return self.page.url + self.page.reverse_subpage(
@@ -309,6 +329,9 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         goto = request.POST.get(BACK_BUTTON)
         if goto:
             return self.go_back(step, goto)
+        if self.franceconnect["required"] and not self.franceconnect["identified"]:
+            messages.warning(request, _("Identifiez-vous avec FranceConnect pour continuer."))
+            return redirect(self.get_step_url(step))
         if ADD_BUTTON in request.POST or REMOVE_BUTTON in request.POST:
             return self.change_group_items(step)
         if EXTEND_BUTTON in request.POST:
@@ -329,9 +352,10 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         if step == RECAP_SLUG:
             return self.render_done(form, **kwargs)
         # A gate that refuses stops the démarche here, with its message (gates only: tariffs
-        # never stop anyone).
+        # never stop anyone) — unless the verdict comes from an anonymous lookup: saying it
+        # would tell a stranger's situation; the submission carries it to the agents.
         outcome = self.outcome() if len(self.page.eligibility) else None
-        if outcome is not None and not outcome.can_submit:
+        if outcome is not None and not outcome.can_submit and self.discloses():
             return self.render(form, stopped=outcome.summary_lines())
         next_step = self.next_step_after(step)
         self.storage.current_step = next_step  # the next GET then changes nothing to store
@@ -418,7 +442,8 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         hook, then the citizen goes to the receipt (Post/Redirect/Get)."""
         recap_form = kwargs["recap_form"]
         outcome = self.outcome()
-        if outcome is not None and not outcome.can_submit:
+        disclose = self.discloses()
+        if outcome is not None and not outcome.can_submit and disclose:
             return self.render(recap_form, stopped=outcome.summary_lines())
         try:
             submission = self.page.process_submission(self, form_dict)
@@ -427,12 +452,17 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         submitted = self.request.session.setdefault("passfamille_submitted", {})
         # The receipt is shown for RECEIPT_LIFETIME after the submission only.
         submitted[self.submitted_key()] = [submission.pk, int(time.time())]
+        remember_receipt(self.request, self.submitted_key(), disclose)
         self.request.session.modified = True
         if not self.request.user.is_authenticated:
             # A citizen's session ends soon after the receipt: its cookie replayed later opens
             # nothing. Agents and editors trying a démarche keep their own session's lifetime.
             self.request.session.set_expiry(get_setting("RECEIPT_LIFETIME"))
         self.storage.discard()
+        if self.franceconnect["identified"]:
+            # FranceConnect's session ends at submission: the citizen is sent through
+            # session/end, then to the receipt.
+            return end_session(self.request, self.confirmation_url())
         return redirect(self.confirmation_url())
 
     def create_submission(self, form_dict):
@@ -474,17 +504,30 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
                 # Without JavaScript the results take the focus (autofocus) after a search.
                 "commune_searched": kwargs.get("commune_searched", False),
                 **self.time_limit(),
+                "franceconnect": self.franceconnect,
+                "franceconnect_data": self.franceconnect_results(),
             }
         )
         if current == RECAP_SLUG:
             context["recap"] = build_recap(self)
             outcome = self.outcome()
-            if outcome is not None:
+            if outcome is not None and self.discloses():
                 context["outcome_lines"] = outcome.summary_lines()
                 context["outcome_blocks"] = not outcome.can_submit
                 states = wizard_certified(self).states()
                 context["outcome_provisional"] = outcomes.is_provisional(outcome, states)
+            elif outcome is not None:
+                context["outcome_withheld"] = True
         return context
+
+    def franceconnect_results(self):
+        """What the identified citizen is shown of their own data, per source name."""
+        if not self.franceconnect["identified"]:
+            return {}
+        return {
+            name: franceconnect_display.shown(name, result)
+            for name, result in franceconnect_data.stored(self.request, self.page).items()
+        }
 
     def time_limit(self):
         """The idle lifetime, said on the first step, and when the answers will be erased."""

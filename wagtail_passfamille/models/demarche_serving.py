@@ -57,6 +57,11 @@ class OpeningState(models.TextChoices):
     CLOSED = "closed", _("Clôturée")
 
 
+#: The session's record of which receipts may show their outcome ({"page:instance": bool}),
+#: written by the wizard at submission.
+DISCLOSED_KEY = "passfamille_disclosed"
+
+
 class DemarcheServingMixin:
     """Serving a ``DemarchePage``: see the module's docstring."""
 
@@ -189,11 +194,15 @@ class DemarcheServingMixin:
         """The receipt (« accusé de réception ») shown after a submission; override to change
         what the citizen reads. Never cached: it names the citizen's reference."""
         context = self.get_context(request)
+        lines = outcomes.summary_lines(submission.outcome)
+        # Shown only when nothing of it came from an anonymous lookup (citizen.disclosure).
+        disclose = bool((request.session.get(DISCLOSED_KEY) or {}).get(submission.instance_key))
         context.update(
             {
                 "submission": submission,
                 "has_contact_email": bool(submission.contact_email),
-                "outcome_lines": outcomes.summary_lines(submission.outcome),
+                "outcome_lines": lines if disclose else [],
+                "outcome_withheld": bool(lines) and not disclose,
                 "outcome_provisional": outcomes.is_provisional(
                     submission.outcome, [submission.verification]
                 ),

@@ -31,6 +31,7 @@ from wagtail_passfamille.api_particulier import (
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.security.cache import CacheUnavailable
 from wagtail_passfamille.security.crypto import keyed_hash
+from wagtail_passfamille.security.identity import identity_key
 from wagtail_passfamille.security.throttle import hit
 from wagtail_passfamille.services import clients
 from wagtail_passfamille.services.budget import Budget
@@ -125,7 +126,9 @@ def _limited(request: LookupRequest, limits: Mapping[str, str]) -> bool:
     checks = (
         ("SESSION", limits.get("session")),
         ("IP", limits.get("ip")),
-        ("IDENTIFIER", request.memo_key),
+        # One person however typed (case, accents, spacing, order of first names): dropping the
+        # cookie or retyping « lefebvre » for « LEFEBVRE » does not reset the count.
+        ("IDENTIFIER", identity_key(request.source, request.identifiers)),
     )
     return not all(
         hit(f"lookup-{scope.lower()}", key, *settings[scope]) for scope, key in checks if key
@@ -146,9 +149,11 @@ def lookup(
     limits: Mapping[str, str] | None = None,
     backend: Backend | None = None,
     enforce_limits: bool = True,
+    fetcher: Callable | None = None,
 ) -> LookupResult:
     """One lookup. ``enforce_limits=False`` for background verification, which citizens do not
-    trigger; the shared budget always applies."""
+    trigger; the shared budget always applies. ``fetcher(backend)`` replaces the source's
+    ``fetch`` (FranceConnect's callback calls ``fetch_france_connect`` with its token)."""
     backend = backend or Backend()
     source = request.source
     if backend.budgeted:
@@ -164,7 +169,10 @@ def lookup(
     started = time.monotonic()
     endpoint = sources.get(source).endpoint
     try:
-        fields, provenance = _call(request, profile, recipient, backend)
+        if fetcher is not None:
+            fields, provenance = fetcher(backend)
+        else:
+            fields, provenance = _call(request, profile, recipient, backend)
     except clients.ProfileError:
         return LookupResult(source, Kind.CONFIG, reason="profile")
     except ApiError as error:

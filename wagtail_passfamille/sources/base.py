@@ -93,6 +93,13 @@ class CertifiedSource:
         """Call the API: (the ticked fields to keep, the provenance). Raises ``ApiError``."""
         raise NotImplementedError
 
+    def fetch_france_connect(
+        self, clients: ClientFactory, access_token: str, ticked, *, profile, recipient
+    ) -> tuple[dict, dict]:
+        """The same with the citizen's FranceConnect access token instead of identifiers (the
+        API's FranceConnect route; the token lives 60 s and is never kept)."""
+        raise NotImplementedError
+
     def rule_inputs(self, fields: Mapping[str, Any]) -> dict:
         """What ``rules.build_context`` reads of this source's verified fields."""
         raise NotImplementedError

@@ -168,6 +168,12 @@ class CafSource(CertifiedSource):
         )
         return self.fields(result, ticked), provenance
 
+    def fetch_france_connect(self, clients, access_token, ticked, *, profile, recipient):
+        client = clients.api_particulier(profile, recipient)
+        result = client.quotient_familial_france_connect(access_token)
+        provider = result.quotient_familial.fournisseur if result.quotient_familial else None
+        return self.fields(result, ticked), self.provenance(result.provenance, fournisseur=provider)
+
     def fields(self, result, ticked) -> dict:
         """Only the ticked data are kept (minimisation); a block the token masks stays None."""
         answer = result.to_dict()

@@ -33,11 +33,16 @@ _FAMILIES = {
 
 def latest_situation(client, numero):
     """ "Dernier avis disponible": income year N-1 once its avis are out (August), else N-2."""
+    return latest(lambda year: client.derniere_situation_ir(numero, year))
+
+
+def latest(situation_of):
+    """The situation of the latest income year that has one (N-1 from August, else N-2)."""
     today = timezone.localdate()
     years = [today.year - 1, today.year - 2] if today.month >= 8 else [today.year - 2]
     for index, year in enumerate(years):
         try:
-            return client.derniere_situation_ir(numero, year)
+            return situation_of(year)
         except NotFound:
             if index == len(years) - 1:
                 raise
@@ -99,6 +104,15 @@ class DgfipSource(CertifiedSource):
             situation = client.situation_ir(numero, int(year))
         else:
             situation = latest_situation(client, numero)
+        return self.fields(situation, ticked), self.provenance(
+            situation.provenance, annee_revenus=situation.annee_revenus
+        )
+
+    def fetch_france_connect(self, clients, access_token, ticked, *, profile, recipient):
+        """API Impôt particulier's FranceConnect route (``X-FranceConnect-OAuth``): the household
+        of the identified citizen, latest income year."""
+        client = clients.impot_particulier(profile)
+        situation = latest(lambda year: client.situation_ir_france_connect(access_token, year))
         return self.fields(situation, ticked), self.provenance(
             situation.provenance, annee_revenus=situation.annee_revenus
         )

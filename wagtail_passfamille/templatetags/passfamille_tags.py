@@ -159,6 +159,10 @@ def passfamille_block(context, item):
                 },
                 "status": (context.get("certified_status") or {}).get(section.source),
                 "commune_results": (context.get("commune_results") or {}).get(section.source),
+                # What an identified citizen is shown of their own data (FranceConnect).
+                "franceconnect_result": (context.get("franceconnect_data") or {}).get(
+                    section.source
+                ),
                 "ticked_labels": [
                     label
                     for value, label in section.value.block.child_blocks["data"].field.choices

@@ -92,9 +92,24 @@ def forget(request: HttpRequest) -> None:
     request.session.pop(DATA_KEY, None)
 
 
+def verified_sources(request: HttpRequest, page) -> frozenset[str]:
+    """The sources FranceConnect's callback fetched for this citizen (their sections then ask
+    nothing); a source with no file or no answer keeps its usual section."""
+    return frozenset(
+        name for name, result in stored(request, page).items() if result.get("kind") == "verified"
+    )
+
+
 def merge_into(wizard) -> None:
-    """Copy the identified citizen's results into the wizard's certified store, once."""
-    results = stored(wizard.request, wizard.page)
+    """Copy the identified citizen's verified results into the wizard's certified store."""
+    results = {
+        name: result
+        for name, result in stored(wizard.request, wizard.page).items()
+        if result.get("kind") == "verified"
+    }
+    store = wizard.storage.extra_data.get("certified", {})
+    for name in [n for n, e in store.items() if e.get("france_connect") and n not in results]:
+        del store[name]  # logged out meanwhile: the anonymous way asks again
     if not results:
         return
     store = wizard.storage.extra_data.setdefault("certified", {})
@@ -110,11 +125,3 @@ def merge_into(wizard) -> None:
             "attempts": 0,
             "france_connect": True,
         }
-        wizard.storage.extra_data = wizard.storage.extra_data  # marks the storage changed
-
-
-def unmerge(wizard) -> None:
-    """After a logout: drop the FranceConnect entries (the anonymous way asks again)."""
-    store = wizard.storage.extra_data.get("certified", {})
-    for name in [n for n, entry in store.items() if entry.get("france_connect")]:
-        del store[name]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
+from wagtail_passfamille.citizen.franceconnect import data
 from wagtail_passfamille.citizen.franceconnect.client import IDENTITY_SCOPES, Login
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.models import DemarchePage
@@ -36,13 +37,15 @@ def offers_france_connect(page: DemarchePage) -> bool:
 
 
 def scopes_for(page: DemarchePage) -> tuple[str, ...]:
-    """The identity pivot, plus the data scopes of the démarche's certified blocks."""
-    return IDENTITY_SCOPES
+    """The identity pivot, plus exactly the scopes of the data the démarche's blocks tick."""
+    return IDENTITY_SCOPES + data.data_scopes(page)
 
 
 def after_login(request: HttpRequest, page: DemarchePage, login: Login) -> None:
-    """Runs within the callback, while the access token lives (60 s)."""
+    """Runs within the callback, while the access token lives (60 s): the data calls."""
+    data.fetch(request, page, login.access_token)
 
 
 def after_logout(request: HttpRequest) -> None:
-    """Runs when the citizen logs out."""
+    """Runs when the citizen logs out: their certified data leave the session."""
+    data.forget(request)

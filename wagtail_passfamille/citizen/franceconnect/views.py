@@ -105,10 +105,10 @@ def callback(request: HttpRequest) -> HttpResponse:
             raise FranceConnectError("expired", "login too old")
         client = client_for(page.credential_profile)
         login = client.callback(request.GET, pending)
-        hooks.after_login(request, page, login)  # the data calls, within the token's 60 s
     except FranceConnectError as error:
         return _back_to(request, page, error)
     session.remember_login(request, page, login)
+    hooks.after_login(request, page, login)  # the data calls, within the token's 60 s
     messages.success(request, MESSAGES["connected"])
     return HttpResponseRedirect(page.url)
 
@@ -116,10 +116,17 @@ def callback(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
-    """Ends the local FranceConnect login, then FranceConnect's session (``session/end``)."""
+    """« Se déconnecter »: ends the local FranceConnect login, then FranceConnect's session."""
     next_url = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = "/"
+    return end_session(request, next_url)
+
+
+def end_session(request: HttpRequest, next_url: str) -> HttpResponse:
+    """Forget the login and its data here, then send the citizen through FranceConnect's
+    ``session/end`` (``id_token_hint``, ``state``, registered ``post_logout_redirect_uri``), back
+    to ``next_url``. Also used at submission."""
     current = session.forget_login(request)
     hooks.after_logout(request)
     if current is None:
@@ -147,4 +154,4 @@ def logout_done(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(next_url or "/")
 
 
-__all__ = ["Pending", "callback", "login", "logout", "logout_done"]
+__all__ = ["Pending", "callback", "end_session", "login", "logout", "logout_done"]
