@@ -61,6 +61,9 @@ DEFAULTS: dict[str, Any] = {
         "IP": (20, 60 * 60),
         "IDENTIFIER": (5, 24 * 60 * 60),
     },
+    # Velocity alarm: more than this many distinct identities looked up anonymously on one
+    # démarche within the window (seconds) raises an admin alert (someone trying identities).
+    "VELOCITY_ALARM": (30, 10 * 60),
     # Deferred verification: how long the background task keeps retrying a lookup before the
     # submission goes to an agent's manual review, in seconds.
     "DEFERRED_VERIFICATION_DEADLINE": 72 * 60 * 60,

@@ -3,6 +3,8 @@ alarm fires once when a démarche sees many distinct identities."""
 
 import pytest
 
+from tests.certified.conftest import cantine, seeded  # noqa: F401
+from tests.demarches.helpers import LEFEBVRE as LEFEBVRE_FORM
 from wagtail_passfamille.security.identity import identity_key, normalise_text, velocity_alarm
 
 LEFEBVRE = {
@@ -63,3 +65,40 @@ def test_velocity_alarm_fires_once_past_its_threshold(settings):
     assert fired == [False] * 5 + [True, False, False]
     # The same identity again and again is not velocity.
     assert not any(velocity_alarm("page-2", "same", threshold=2, window=600) for _ in range(10))
+
+
+def test_the_velocity_alarm_raises_an_admin_alert(cantine, settings):  # noqa: F811
+    """Four distinct typed identities over a threshold of 3: one alert for the démarche."""
+    from tests.demarches.helpers import ENFANT_LEA, RESPONSABLE, Citizen, caf_identity, enfants
+    from wagtail_passfamille.citizen.alerts import current_alerts
+
+    settings.WAGTAIL_PASSFAMILLE_VELOCITY_ALARM = (3, 600)
+    for number, name in enumerate(["ALBA", "BRUNO", "CELIA", "DENIS"]):
+        citizen = Citizen(cantine)
+        citizen.start()
+        citizen.post("etape-1", RESPONSABLE)
+        citizen.post("etape-2", enfants(ENFANT_LEA))
+        citizen.post(
+            "etape-3", caf_identity("INCONNU", [name], "F", 1980, 1, number + 1, commune="08480")
+        )
+    alerts = [a for a in current_alerts() if a["reason"] == "velocity"]
+    assert len(alerts) == 1 and alerts[0]["page_id"] == cantine.pk
+
+
+def test_the_identity_limit_counts_one_person_however_typed(cantine, settings):  # noqa: F811
+    from tests.demarches.helpers import ENFANT_LEA, RESPONSABLE, Citizen, enfants
+
+    settings.WAGTAIL_PASSFAMILLE_LOOKUP_LIMITS = {
+        "SESSION": (100, 900),
+        "IP": (100, 3600),
+        "IDENTIFIER": (2, 86400),
+    }
+    pages = []
+    for nom in ("LEFEBVRE", "Lefebvre", "lefèbvre"):
+        citizen = Citizen(cantine)  # a new session each time: dropping the cookie
+        citizen.start()
+        citizen.post("etape-1", RESPONSABLE)
+        citizen.post("etape-2", enfants(ENFANT_LEA))
+        pages.append(citizen.post("etape-3", {**LEFEBVRE_FORM, "caf__nom_naissance": nom}))
+    assert [p.status_code for p in pages] == [302, 302, 200]
+    assert "Trop de vérifications" in pages[-1].content.decode()

@@ -289,7 +289,9 @@ def test_a_citizen_completes_the_canteen_demarche_with_the_keyboard(
     for text in ("Lundi, Mardi", "3 septembre 2026", "Arachide", "certificat.pdf"):
         expect(recap).to_contain_text(text)
     expect(page.get_by_role("link", name="Modifier : Enfant(s) à inscrire")).to_be_visible()
-    expect(page.locator(".pf-outcome")).to_be_visible()  # the tariff, from the fetched QF
+    # An anonymous citizen: the tariff computed from the fetched QF is withheld.
+    expect(page.locator(".pf-outcome")).to_contain_text("seront calculés à partir des données")
+    expect(page.locator(".pf-outcome")).not_to_contain_text("€")
     walk.shot("recapitulatif")
     walk.press_button("Envoyer ma demande", re.compile(r"/[0-9a-f]{32}/confirmation/$"))
 

@@ -115,7 +115,8 @@ def test_not_found_offers_the_justificatif(cantine, sandbox, settings, tmp_path)
     citizen.post("etape-2", enfants(ENFANT_LEA))
     response = citizen.post("etape-3", INCONNU)
     assert response.status_code == 200
-    assert "Aucun dossier n&#x27;a été trouvé" in response.content.decode()
+    # Worded as « not verified »: « no file » would tell whether a stranger has one.
+    assert "Ces informations n&#x27;ont pas pu être vérifiées" in response.content.decode()
     document = SimpleUploadedFile("attestation.pdf", MINIMAL_PDF, "application/pdf")
     response = citizen.post(
         "etape-3", {**INCONNU, "caf__choix": "justificatif", "caf__justificatif": document}
@@ -138,7 +139,7 @@ def test_identity_not_matched_names_the_fields_and_limits_retries(cantine, sandb
         identity = caf_identity("LEFEBVRE", [first_name], "F", 1982, 12, 27, commune="08480")
         html = citizen.post("etape-3", identity).content.decode()
         if attempt < 3:
-            assert "Vérifiez votre nom de naissance, vos prénoms" in html
+            assert "Vérifiez le nom de naissance, les prénoms" in html
     assert "Choisissez de fournir un justificatif pour continuer" in html
     assert sandbox.stats.requests["quotient_familial"] == 3
     assert Submission.objects.count() == 0

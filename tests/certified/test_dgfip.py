@@ -67,4 +67,4 @@ def test_no_tax_file_offers_the_avis(pass_famille, sandbox):
     response = citizen.post("etape-2", dgfip("3999999999908"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Aucun dossier n&#x27;a été trouvé auprès de l&#x27;administration fiscale" in html
+    assert "n&#x27;ont pas pu être vérifiées auprès de l&#x27;administration fiscale" in html

@@ -1,4 +1,8 @@
-"""Each sandbox family gets the tariff and decision the README promises, end to end."""
+"""Each sandbox family gets the tariff and decision the README promises, end to end.
+
+Typed identities are anonymous: the outcome goes to the submission (the agents), never to the
+recap or the receipt (tests/anonymous); FranceConnect's identified citizens see it
+(tests/franceconnect/test_identified.py)."""
 
 import pytest
 from wagtail.blocks import StreamValue
@@ -48,7 +52,7 @@ def canteen_submission(page, identity, children=(ENFANT_LEA,)):
 def test_canteen_tariff_per_family(cantine, identity, line):
     submission, recap, receipt = canteen_submission(cantine, identity)
     nbsp_line = line.replace(" : ", "\u00a0: ").replace(" €", "\u00a0€")
-    assert nbsp_line in recap and nbsp_line in receipt
+    assert nbsp_line not in recap and nbsp_line not in receipt  # anonymous: withheld
     assert submission.tariff == nbsp_line
     assert submission.outcome["tariffs"][0]["grid"]["name"] == "repas"
     assert submission.outcome["tariffs"][0]["provenance"] == "caf:verifie"
@@ -73,7 +77,7 @@ def test_second_child_gets_ten_percent_off(cantine):
     submission, recap, _receipt = canteen_submission(cantine, MARTIN, (ENFANT_LEA, NOE))
     children = submission.outcome["tariffs"][0]["children"]
     assert [(c["rank"], c["amount"]) for c in children] == [(1, "0.85"), (2, "0.77")]
-    assert "0,77\u00a0€" in recap
+    assert "0,77\u00a0€" not in recap  # anonymous: withheld
 
 
 @pytest.mark.parametrize(
@@ -87,14 +91,18 @@ def test_second_child_gets_ten_percent_off(cantine):
     ],
 )
 def test_pass_famille_decision_per_household(pass_famille, numero, decision, expected):
+    from wagtail_passfamille.models import outcomes
+
     citizen, _step = pass_famille_until_recap(pass_famille, numero)
     recap = citizen.client.get(citizen.url("recapitulatif")).content.decode()
-    assert expected.replace("'", "&#x27;") in recap
+    assert expected.replace("'", "&#x27;") not in recap  # anonymous: withheld
     citizen.post("recapitulatif", {})
     submission = Submission.objects.get()
     assert submission.decision == decision
+    lines = " ".join(outcomes.summary_lines(submission.outcome))
+    assert expected in lines
     if decision == "eligible":
-        assert "Éligible au Pass Famille" in recap
+        assert "Éligible au Pass Famille" in lines
 
 
 def test_a_tampered_post_cannot_change_the_tariff(cantine):

@@ -20,10 +20,12 @@ from wagtail_passfamille.blocks import children_fields
 from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs
 from wagtail_passfamille.citizen.alerts import raise_alert
 from wagtail_passfamille.citizen.certified_forms import DOCUMENT, FETCH, REFUSE
+from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.models import PassFamilleSettings, UpstreamCall
 from wagtail_passfamille.models.certified_record import CertifiedRecord, ChildMatch, SourceRecord
 from wagtail_passfamille.security.client_ip import client_ip
 from wagtail_passfamille.security.crypto import keyed_hash
+from wagtail_passfamille.security.identity import identity_key, velocity_alarm
 from wagtail_passfamille.services import Backend, Kind, LookupResult, lookup_all, match_children
 
 logger = logging.getLogger(__name__)
@@ -122,6 +124,8 @@ def run_step_lookups(wizard, form):
             }
             if result.kind is Kind.CONFIG:
                 report_config_error(wizard.page, request.source, result.reason)
+            if result.calls and backend.budgeted:
+                watch_velocity(wizard.page, request)
     return _explain(wizard, form, store, sections)
 
 
@@ -189,6 +193,15 @@ def _explain(wizard, form, store, sections) -> bool:
                 ),
             )
     return ok
+
+
+def watch_velocity(page, request) -> None:
+    """Many distinct identities looked up on one démarche in a short time: an admin alert."""
+    threshold, window = get_setting("VELOCITY_ALARM")
+    key = identity_key(request.source, request.identifiers)
+    if velocity_alarm(f"demarche-{page.pk}", key, threshold, window):
+        logger.warning("Velocity alarm on page %s: many distinct identities", page.pk)
+        raise_alert(page, request.source, "velocity")
 
 
 def report_config_error(page, source, reason):

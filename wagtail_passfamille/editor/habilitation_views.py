@@ -91,6 +91,9 @@ ALERT_REASONS = {
     "Unauthorized": gettext_lazy("jeton refusé ou expiré"),
     "Forbidden": gettext_lazy("accès refusé (droits ou adresse IP)"),
     "EndpointRetired": gettext_lazy("service retiré par le fournisseur"),
+    "velocity": gettext_lazy(
+        "beaucoup d'identités différentes vérifiées en peu de temps (tentative d'énumération ?)"
+    ),
 }
 
 
