@@ -16,7 +16,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wagtail_passfamille", "0009_certified_record_v2"),
+        ("wagtail_passfamille", "0011_submissionfile_active_content"),
     ]
 
     operations = [
