@@ -34,14 +34,17 @@ class CurrentLogin:
     at: float
 
 
-def remember_pending(request: HttpRequest, pending: Pending, page_id: int) -> None:
+def remember_pending(request: HttpRequest, pending: Pending, page_id: int, back: str) -> None:
     entries = dict(request.session.get(PENDING_KEY) or {})
-    entries[pending.state] = encrypt_json({"pending": pending.to_dict(), "page_id": page_id})
+    entries[pending.state] = encrypt_json(
+        {"pending": pending.to_dict(), "page_id": page_id, "back": back}
+    )
     request.session[PENDING_KEY] = dict(list(entries.items())[-MAX_PENDING:])
 
 
-def take_pending(request: HttpRequest, state: str) -> tuple[Pending, int] | None:
-    """The pending login of ``state``, removed (a state is good once), or None."""
+def take_pending(request: HttpRequest, state: str) -> tuple[Pending, int, str] | None:
+    """The pending login of ``state`` (with its page and where to come back), removed (a state
+    is good once), or None."""
     entries = dict(request.session.get(PENDING_KEY) or {})
     token = entries.pop(state, None) if state else None
     if token is None:
@@ -49,7 +52,7 @@ def take_pending(request: HttpRequest, state: str) -> tuple[Pending, int] | None
     request.session[PENDING_KEY] = entries
     try:
         data = decrypt_json(token)
-        return Pending.from_dict(data["pending"]), int(data["page_id"])
+        return Pending.from_dict(data["pending"]), int(data["page_id"]), str(data.get("back") or "")
     except (ValueError, KeyError, TypeError):
         return None
 

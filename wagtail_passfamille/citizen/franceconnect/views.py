@@ -62,11 +62,18 @@ def _logout_uri(request: HttpRequest, profile: str) -> str:
     )
 
 
-def _back_to(request: HttpRequest, page, error: FranceConnectError) -> HttpResponse:
+def _local(request: HttpRequest, url: str | None, default: str) -> str:
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure()):
+        return url
+    return default
+
+
+def _back_to(request: HttpRequest, back: str, error: FranceConnectError) -> HttpResponse:
+    """To the step the citizen left (its answers are kept), with a French message."""
     logger.warning("FranceConnect login failed: %s", error)  # a reason code, no personal data
     level = messages.INFO if error.reason == "cancelled" else messages.WARNING
     messages.add_message(request, level, MESSAGES[error.reason])
-    return HttpResponseRedirect(page.url)
+    return HttpResponseRedirect(back)
 
 
 def _failure_page(request: HttpRequest, error: FranceConnectError) -> HttpResponse:
@@ -79,6 +86,7 @@ def _failure_page(request: HttpRequest, error: FranceConnectError) -> HttpRespon
 @require_POST
 def login(request: HttpRequest, page_id: int) -> HttpResponse:
     page = hooks.demarche(page_id)
+    back = _local(request, request.POST.get("next"), page.url)
     try:
         if not hooks.offers_france_connect(page):
             raise FranceConnectError("not_configured", "not offered by this démarche")
@@ -87,8 +95,8 @@ def login(request: HttpRequest, page_id: int) -> HttpResponse:
             _redirect_uri(request, page.credential_profile), hooks.scopes_for(page)
         )
     except FranceConnectError as error:
-        return _back_to(request, page, error)
-    session.remember_pending(request, pending, page.pk)
+        return _back_to(request, back, error)
+    session.remember_pending(request, pending, page.pk, back)
     return HttpResponseRedirect(url)
 
 
@@ -98,29 +106,27 @@ def callback(request: HttpRequest) -> HttpResponse:
     found = session.take_pending(request, request.GET.get("state", ""))
     if found is None:  # forged, replayed, or from another browser
         return _failure_page(request, FranceConnectError("expired", "unknown state"))
-    pending, page_id = found
+    pending, page_id, back = found
     page = hooks.demarche(page_id)
+    back = _local(request, back, page.url)
     try:
         if pending.created + PENDING_MAX_AGE < time.time():
             raise FranceConnectError("expired", "login too old")
         client = client_for(page.credential_profile)
         login = client.callback(request.GET, pending)
     except FranceConnectError as error:
-        return _back_to(request, page, error)
+        return _back_to(request, back, error)
     session.remember_login(request, page, login)
     hooks.after_login(request, page, login)  # the data calls, within the token's 60 s
     messages.success(request, MESSAGES["connected"])
-    return HttpResponseRedirect(page.url)
+    return HttpResponseRedirect(back)
 
 
 @never_cache
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     """« Se déconnecter »: ends the local FranceConnect login, then FranceConnect's session."""
-    next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = "/"
-    return end_session(request, next_url)
+    return end_session(request, _local(request, request.POST.get("next"), "/"))
 
 
 def end_session(request: HttpRequest, next_url: str) -> HttpResponse:
