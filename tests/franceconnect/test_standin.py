@@ -30,9 +30,14 @@ from wagtail_passfamille.sandbox.fc_accounts import NO_CAF_ACCOUNT, accounts
 from .conftest import LOGOUT_URI, REDIRECT_URI
 
 ROOT = Path(__file__).resolve().parents[2]
+# ../shared beside the checkout (CI), or beside the worktrees' folder (helpers' worktrees).
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()),
+    ROOT.parent / "shared",
+)
 SHARED_FC_CASES = (
-    ROOT.parent.parent
-    / "shared/reference/api-particulier/staging-cases"
+    SHARED
+    / "reference/api-particulier/staging-cases"
     / "api_particulier_v3_cnav_quotient_familial_with_france_connect"
 )
 QF_SCOPE = "openid identite_pivot cnaf_quotient_familial cnaf_allocataires cnaf_enfants"

@@ -30,12 +30,11 @@ from wagtail_passfamille.blocks.steps import RECAP_SLUG
 from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.certified_forms import FRANCE_CONNECT_SOURCES
-from wagtail_passfamille.citizen.disclosure import remember_receipt, wizard_may_disclose
+from wagtail_passfamille.citizen.disclosure import remember_receipt
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
 from wagtail_passfamille.citizen.franceconnect import data as franceconnect_data
-from wagtail_passfamille.citizen.franceconnect import display as franceconnect_display
-from wagtail_passfamille.citizen.franceconnect import hooks as franceconnect_hooks
 from wagtail_passfamille.citizen.franceconnect.views import end_session
+from wagtail_passfamille.citizen.franceconnect.wizard import FranceConnectWizardMixin
 from wagtail_passfamille.citizen.recap import build_recap
 from wagtail_passfamille.citizen.storage import session_cookie
 from wagtail_passfamille.citizen.submitting import SubmissionError, submit
@@ -69,7 +68,9 @@ MAX_POSTED_FIELDS = 1000
 BACK_BUTTON = "wizard_goto_step"
 
 
-class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
+class DemarcheWizardView(
+    FranceConnectWizardMixin, WithoutJavaScriptMixin, NamedUrlSessionWizardView
+):
     page = None
     storage_name = "wagtail_passfamille.citizen.storage.EncryptedSessionStorage"
     form_list = {"_": StepForm}  # replaced per request by get_form_list()
@@ -168,18 +169,6 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
         # An identified citizen's certified data, fetched in FranceConnect's callback.
         franceconnect_data.merge_into(self)
         return None
-
-    @property
-    def franceconnect(self):
-        """``franceconnect`` of the templates (offered, required, identified, identity)."""
-        if not hasattr(self, "_franceconnect"):
-            mode = franceconnect_hooks.mode(self.page)
-            self._franceconnect = franceconnect_display.context(self.request, self.page, mode)
-        return self._franceconnect
-
-    def discloses(self):
-        """Whether outcomes may be shown: never derived from an anonymous lookup's answer."""
-        return wizard_may_disclose(self)
 
     def confirmation_url(self):
         return self.page.url + self.page.reverse_subpage(
@@ -519,15 +508,6 @@ class DemarcheWizardView(WithoutJavaScriptMixin, NamedUrlSessionWizardView):
             elif outcome is not None:
                 context["outcome_withheld"] = True
         return context
-
-    def franceconnect_results(self):
-        """What the identified citizen is shown of their own data, per source name."""
-        if not self.franceconnect["identified"]:
-            return {}
-        return {
-            name: franceconnect_display.shown(name, result)
-            for name, result in franceconnect_data.stored(self.request, self.page).items()
-        }
 
     def time_limit(self):
         """The idle lifetime, said on the first step, and when the answers will be erased."""
