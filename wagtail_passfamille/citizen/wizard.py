@@ -9,16 +9,13 @@ submission however often it is posted.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import time
 from collections import OrderedDict
 
 from django import forms
 from django.contrib import messages
-from django.contrib.sessions.backends.base import UpdateError
 from django.core.exceptions import BadRequest
-from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.datastructures import MultiValueDict
@@ -29,7 +26,6 @@ from wagtail_passfamille.blocks.schema import iter_inputs, with_group_inputs
 from wagtail_passfamille.blocks.steps import RECAP_SLUG
 from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
-from wagtail_passfamille.citizen.certified_forms import FRANCE_CONNECT_SOURCES
 from wagtail_passfamille.citizen.disclosure import remember_receipt
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
 from wagtail_passfamille.citizen.franceconnect import data as franceconnect_data
@@ -53,6 +49,7 @@ from wagtail_passfamille.citizen.wizard_forms import (
     step_value_id,
     visibility_functions,
 )
+from wagtail_passfamille.citizen.wizard_session import WizardSessionMixin
 from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models import outcomes
 from wagtail_passfamille.rules.conditions import evaluate
@@ -69,7 +66,7 @@ BACK_BUTTON = "wizard_goto_step"
 
 
 class DemarcheWizardView(
-    FranceConnectWizardMixin, WithoutJavaScriptMixin, NamedUrlSessionWizardView
+    WizardSessionMixin, FranceConnectWizardMixin, WithoutJavaScriptMixin, NamedUrlSessionWizardView
 ):
     page = None
     storage_name = "wagtail_passfamille.citizen.storage.EncryptedSessionStorage"
@@ -114,32 +111,6 @@ class DemarcheWizardView(
         add_never_cache_headers(response)
         patch_cache_control(response, private=True, no_store=True)
         return response
-
-    def save_session(self):
-        """Save the session now rather than in the middleware, where a database that dropped
-        gives the site's 400 page (« formulaire incomplet ») and loses what was just posted."""
-        session = self.request.session
-        if self.request.method != "POST" or not session.modified or session.is_empty():
-            return True
-        try:
-            session.save()
-        except (UpdateError, DatabaseError):
-            logger.warning("Wizard session not saved (database unavailable)")
-            session.modified = False  # the middleware must not try again (its 400 page)
-            return False
-        # Saved: the middleware must not write it a second time; the wizard sets the cookie.
-        session.modified = False
-        self.request._passfamille_session_saved = True
-        return True
-
-    def session_not_saved(self):
-        """The step again, with what was posted in its inputs and the « incident » message."""
-        step = self.resolve_step(self.kwargs.get("step", "")) or self.steps.first
-        self.storage.current_step = step  # in memory only: the session stays as it was
-        data = self.request.POST if self.request.method == "POST" else None
-        form = self.get_form(step=step, data=data)
-        form.show_errors = False
-        return self.render(form, submit_failed=True)
 
     def submitted_key(self):
         return f"{self.page.pk}:{self.instance}"
@@ -508,16 +479,6 @@ class DemarcheWizardView(
             elif outcome is not None:
                 context["outcome_withheld"] = True
         return context
-
-    def time_limit(self):
-        """The idle lifetime, said on the first step, and when the answers will be erased."""
-        lifetime = get_setting("WIZARD_LIFETIME")
-        expires_at = self.storage.expires_at()
-        return {
-            "lifetime_minutes": max(int(lifetime // 60), 1),
-            "expires_at": dt.datetime.fromtimestamp(expires_at, tz=dt.UTC),
-            "expires_in": max(int(expires_at - time.time()), 0),
-        }
 
     def slug(self, step):
         return RECAP_SLUG if step == RECAP_SLUG else self.page.step_slug(step)

@@ -6,15 +6,602 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wagtail_passfamille', '0011_submissionfile_active_content'),
+        ("wagtail_passfamille", "0011_submissionfile_active_content"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='demarchepage',
-            name='steps',
-            field=wagtail.fields.StreamField([('step', 59)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': "Titre de l'étape", 'max_length': 120}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul'], 'label': 'Introduction', 'required': False}), 2: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('all', 'toutes les conditions sont remplies'), ('any', 'au moins une condition est remplie')], 'label': 'Combinaison'}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': "Nom technique d'un champ d'une étape précédente (ex. « regime_alimentaire ») ou d'une donnée certifiée (ex. « caf.quotient_familial »).", 'label': 'Champ ou donnée', 'max_length': 80}), 4: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('equals', 'est égal à'), ('differs', 'est différent de'), ('one_of', 'fait partie de (valeurs séparées par « ; »)'), ('contains', 'contient'), ('greater_than', 'est supérieur à'), ('greater_or_equal', 'est supérieur ou égal à'), ('less_than', 'est inférieur à'), ('less_or_equal', 'est inférieur ou égal à'), ('is_filled', 'est renseigné'), ('is_not_filled', "n'est pas renseigné")], 'label': 'Opérateur'}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Valeur', 'max_length': 255, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('variable', 3), ('operator', 4), ('value', 5)]], {}), 7: ('wagtail.blocks.ListBlock', (6,), {'default': [], 'label': 'Conditions'}), 8: ('wagtail.blocks.StructBlock', [[('mode', 2), ('rules', 7)]], {'required': False}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Libellé', 'max_length': 255}), 10: ('wagtail.blocks.CharBlock', (), {'help_text': "Proposé à partir du libellé au premier enregistrement, puis figé : il sert de clé aux réponses enregistrées. Laissez vide pour qu'il soit proposé.", 'label': 'Nom technique', 'max_length': 50, 'required': False, 'validators': [django.core.validators.RegexValidator('^[a-z][a-z0-9_]{0,49}$', 'Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.')]}), 11: ('wagtail.blocks.TextBlock', (), {'label': 'Aide', 'required': False, 'rows': 2}), 12: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'label': 'Obligatoire', 'required': False}), 13: ('wagtail.blocks.IntegerBlock', (), {'label': 'Longueur maximale', 'max_value': 255, 'min_value': 1, 'required': False}), 14: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'help_text': 'Les agents retrouvent la demande en tapant ce nom (il est stocké chiffré, seule une empreinte permet la recherche).', 'label': 'Nom du demandeur', 'required': False}), 15: ('wagtail.blocks.ChoiceBlock', [], {'choices': [], 'help_text': 'Ce que le navigateur peut proposer de remplir, quand le champ porte sur le demandeur lui-même (RGAA 11.13).', 'label': 'Remplissage automatique', 'required': False}), 16: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('max_length', 13), ('is_applicant_name', 14), ('autocomplete', 15)]], {}), 17: ('wagtail.blocks.IntegerBlock', (), {'label': 'Longueur maximale', 'max_value': 10000, 'min_value': 1, 'required': False}), 18: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('max_length', 17)]], {}), 19: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'help_text': "L'accusé de réception et les nouvelles de la demande sont envoyés ici.", 'label': 'Adresse de contact', 'required': False}), 20: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('is_contact', 19), ('autocomplete', 15)]], {}), 21: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('autocomplete', 15)]], {}), 22: ('wagtail.blocks.DecimalBlock', (), {'label': 'Minimum', 'required': False}), 23: ('wagtail.blocks.DecimalBlock', (), {'label': 'Maximum', 'required': False}), 24: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'label': 'Nombre entier', 'required': False}), 25: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('min_value', 22), ('max_value', 23), ('integer_only', 24)]], {}), 26: ('wagtail.blocks.DateBlock', (), {'label': 'Date minimale', 'required': False}), 27: ('wagtail.blocks.DateBlock', (), {'label': 'Date maximale', 'required': False}), 28: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': 'Pas dans le futur', 'required': False}), 29: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('min_date', 26), ('max_date', 27), ('not_in_future', 28), ('autocomplete', 15)]], {}), 30: ('wagtail.blocks.CharBlock', (), {'label': 'Choix', 'max_length': 255}), 31: ('wagtail.blocks.ListBlock', (30,), {'label': 'Choix', 'min_num': 1}), 32: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('radios', 'Boutons radio'), ('select', 'Liste déroulante')], 'label': 'Présentation'}), 33: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('choices', 31), ('widget', 32)]], {}), 34: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('choices', 31)]], {}), 35: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8)]], {}), 36: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3'], 'label': 'Texte'}), 37: ('wagtail.blocks.StructBlock', [[('text', 36), ('condition', 8)]], {}), 38: ('wagtail.blocks.CharBlock', (), {'default': 'Enfant', 'help_text': 'Ex. « Enfant » : « Enfant 1 », « Enfant 2 »…', 'label': "Nom d'un élément", 'max_length': 60}), 39: ('wagtail.blocks.CharBlock', (), {'default': 'Ajouter un enfant', 'label': "Bouton d'ajout", 'max_length': 60}), 40: ('wagtail.blocks.IntegerBlock', (), {'default': 1, 'label': 'Minimum', 'max_value': 20, 'min_value': 0}), 41: ('wagtail.blocks.IntegerBlock', (), {'default': 6, 'label': 'Maximum', 'max_value': 20, 'min_value': 1}), 42: ('wagtail.blocks.StreamBlock', [[('texte_court', 16), ('texte_long', 18), ('email', 20), ('telephone', 21), ('nombre', 25), ('date', 29), ('choix_unique', 33), ('choix_multiples', 34), ('case_a_cocher', 35)]], {}), 43: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('item_label', 38), ('add_label', 39), ('min_items', 40), ('max_items', 41), ('fields', 42)]], {}), 44: ('wagtail.blocks.CharBlock', (), {'label': 'Titre', 'max_length': 120}), 45: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'help_text': "Ajoute le choix « Je ne souhaite pas transmettre ces informations » (le tarif par défaut s'applique alors). Le justificatif reste toujours proposé.", 'label': 'Permettre de ne rien transmettre', 'required': False}), 46: ('wagtail.blocks.CharBlock', (), {'label': 'Justificatif demandé à défaut', 'max_length': 200}), 47: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': [('quotient_familial', 'Quotient familial'), ('allocataires', 'Allocataires (parents)'), ('enfants', 'Enfants à charge'), ('adresse', 'Adresse déclarée à la CAF ou à la MSA')], 'help_text': "Cochez seulement ce dont la démarche a besoin : seules ces données sont demandées et conservées. L'adresse demande le droit « cnaf_adresse », souvent absent des habilitations DataPass.", 'label': 'Données nécessaires'}), 48: ('wagtail.blocks.CharBlock', (), {'help_text': 'Nom technique du groupe répétable des enfants inscrits (ex. « enfants ») : les agents verront si chacun est bien rattaché au dossier CAF ou MSA.', 'label': 'Groupe des enfants inscrits', 'max_length': 50, 'required': False}), 49: ('wagtail.blocks.CharBlock', (), {'default': 'prenom', 'label': "Champ du prénom de l'enfant", 'max_length': 50, 'required': False}), 50: ('wagtail.blocks.CharBlock', (), {'default': 'date_naissance', 'label': "Champ de la date de naissance de l'enfant", 'max_length': 50, 'required': False}), 51: ('wagtail.blocks.ChoiceBlock', [], {'choices': [], 'help_text': "Par exemple le quotient de janvier de l'année scolaire pour toute l'année. L'API donne les mois des deux dernières années au plus.", 'label': 'Quotient familial retenu'}), 52: ('wagtail.blocks.IntegerBlock', (), {'label': 'Année du mois donné', 'max_value': 2100, 'min_value': 2000, 'required': False}), 53: ('wagtail.blocks.IntegerBlock', (), {'label': 'Mois donné (1 à 12)', 'max_value': 12, 'min_value': 1, 'required': False}), 54: ('wagtail.blocks.StructBlock', [[('label', 44), ('allow_refusal', 45), ('justificatif_label', 46), ('condition', 8), ('data', 47), ('children_group', 48), ('child_first_name_field', 49), ('child_birth_date_field', 50), ('mois_reference', 51), ('annee_fixe', 52), ('mois_fixe', 53)]], {'default': {'data': ['quotient_familial'], 'justificatif_label': 'Attestation de quotient familial de moins de 3 mois', 'label': 'Vos données CAF ou MSA'}}), 55: ('wagtail.blocks.MultipleChoiceBlock', [], {'choices': [('revenu_fiscal_reference', 'Revenu fiscal de référence'), ('nombre_parts', 'Nombre de parts'), ('situation_famille', 'Situation de famille'), ('nombre_personnes_a_charge', 'Nombre de personnes à charge'), ('adresse_fiscale', 'Adresse fiscale')], 'label': 'Données nécessaires'}), 56: ('wagtail.blocks.IntegerBlock', (), {'help_text': "Laissez vide pour le dernier avis d'imposition disponible.", 'label': 'Année des revenus', 'max_value': 2100, 'min_value': 2015, 'required': False}), 57: ('wagtail.blocks.StructBlock', [[('label', 44), ('allow_refusal', 45), ('justificatif_label', 46), ('condition', 8), ('data', 55), ('annee', 56)]], {'default': {'data': ['revenu_fiscal_reference', 'nombre_parts'], 'justificatif_label': "Dernier avis d'imposition sur le revenu", 'label': 'Votre situation fiscale'}}), 58: ('wagtail.blocks.StreamBlock', [[('texte_court', 16), ('texte_long', 18), ('email', 20), ('telephone', 21), ('nombre', 25), ('date', 29), ('choix_unique', 33), ('choix_multiples', 34), ('case_a_cocher', 35), ('fichier', 35), ('adresse', 35), ('information', 37), ('groupe', 43), ('donnees_caf', 54), ('donnees_dgfip', 57)]], {}), 59: ('wagtail.blocks.StructBlock', [[('title', 0), ('intro', 1), ('condition', 8), ('fields', 58)]], {})}, verbose_name='étapes'),
+            model_name="demarchepage",
+            name="steps",
+            field=wagtail.fields.StreamField(
+                [("step", 59)],
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"label": "Titre de l'étape", "max_length": 120},
+                    ),
+                    1: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": ["bold", "italic", "link", "ul"],
+                            "label": "Introduction",
+                            "required": False,
+                        },
+                    ),
+                    2: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("all", "toutes les conditions sont remplies"),
+                                ("any", "au moins une condition est remplie"),
+                            ],
+                            "label": "Combinaison",
+                        },
+                    ),
+                    3: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Nom technique d'un champ d'une étape précédente (ex. « regime_alimentaire ») ou d'une donnée certifiée (ex. « caf.quotient_familial »).",
+                            "label": "Champ ou donnée",
+                            "max_length": 80,
+                        },
+                    ),
+                    4: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("equals", "est égal à"),
+                                ("differs", "est différent de"),
+                                ("one_of", "fait partie de (valeurs séparées par « ; »)"),
+                                ("contains", "contient"),
+                                ("greater_than", "est supérieur à"),
+                                ("greater_or_equal", "est supérieur ou égal à"),
+                                ("less_than", "est inférieur à"),
+                                ("less_or_equal", "est inférieur ou égal à"),
+                                ("is_filled", "est renseigné"),
+                                ("is_not_filled", "n'est pas renseigné"),
+                            ],
+                            "label": "Opérateur",
+                        },
+                    ),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"label": "Valeur", "max_length": 255, "required": False},
+                    ),
+                    6: (
+                        "wagtail.blocks.StructBlock",
+                        [[("variable", 3), ("operator", 4), ("value", 5)]],
+                        {},
+                    ),
+                    7: ("wagtail.blocks.ListBlock", (6,), {"default": [], "label": "Conditions"}),
+                    8: (
+                        "wagtail.blocks.StructBlock",
+                        [[("mode", 2), ("rules", 7)]],
+                        {"required": False},
+                    ),
+                    9: ("wagtail.blocks.CharBlock", (), {"label": "Libellé", "max_length": 255}),
+                    10: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Proposé à partir du libellé au premier enregistrement, puis figé : il sert de clé aux réponses enregistrées. Laissez vide pour qu'il soit proposé.",
+                            "label": "Nom technique",
+                            "max_length": 50,
+                            "required": False,
+                            "validators": [
+                                django.core.validators.RegexValidator(
+                                    "^[a-z][a-z0-9_]{0,49}$",
+                                    "Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.",
+                                )
+                            ],
+                        },
+                    ),
+                    11: (
+                        "wagtail.blocks.TextBlock",
+                        (),
+                        {"label": "Aide", "required": False, "rows": 2},
+                    ),
+                    12: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"default": True, "label": "Obligatoire", "required": False},
+                    ),
+                    13: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {
+                            "label": "Longueur maximale",
+                            "max_value": 255,
+                            "min_value": 1,
+                            "required": False,
+                        },
+                    ),
+                    14: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {
+                            "default": False,
+                            "help_text": "Les agents retrouvent la demande en tapant ce nom (il est stocké chiffré, seule une empreinte permet la recherche).",
+                            "label": "Nom du demandeur",
+                            "required": False,
+                        },
+                    ),
+                    15: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [],
+                            "help_text": "Ce que le navigateur peut proposer de remplir, quand le champ porte sur le demandeur lui-même (RGAA 11.13).",
+                            "label": "Remplissage automatique",
+                            "required": False,
+                        },
+                    ),
+                    16: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                                ("max_length", 13),
+                                ("is_applicant_name", 14),
+                                ("autocomplete", 15),
+                            ]
+                        ],
+                        {},
+                    ),
+                    17: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {
+                            "label": "Longueur maximale",
+                            "max_value": 10000,
+                            "min_value": 1,
+                            "required": False,
+                        },
+                    ),
+                    18: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                                ("max_length", 17),
+                            ]
+                        ],
+                        {},
+                    ),
+                    19: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {
+                            "default": True,
+                            "help_text": "L'accusé de réception et les nouvelles de la demande sont envoyés ici.",
+                            "label": "Adresse de contact",
+                            "required": False,
+                        },
+                    ),
+                    20: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                                ("is_contact", 19),
+                                ("autocomplete", 15),
+                            ]
+                        ],
+                        {},
+                    ),
+                    21: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                                ("autocomplete", 15),
+                            ]
+                        ],
+                        {},
+                    ),
+                    22: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {"label": "Minimum", "required": False},
+                    ),
+                    23: (
+                        "wagtail.blocks.DecimalBlock",
+                        (),
+                        {"label": "Maximum", "required": False},
+                    ),
+                    24: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"default": True, "label": "Nombre entier", "required": False},
+                    ),
+                    25: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                                ("min_value", 22),
+                                ("max_value", 23),
+                                ("integer_only", 24),
+                            ]
+                        ],
+                        {},
+                    ),
+                    26: (
+                        "wagtail.blocks.DateBlock",
+                        (),
+                        {"label": "Date minimale", "required": False},
+                    ),
+                    27: (
+                        "wagtail.blocks.DateBlock",
+                        (),
+                        {"label": "Date maximale", "required": False},
+                    ),
+                    28: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"default": False, "label": "Pas dans le futur", "required": False},
+                    ),
+                    29: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                                ("min_date", 26),
+                                ("max_date", 27),
+                                ("not_in_future", 28),
+                                ("autocomplete", 15),
+                            ]
+                        ],
+                        {},
+                    ),
+                    30: ("wagtail.blocks.CharBlock", (), {"label": "Choix", "max_length": 255}),
+                    31: ("wagtail.blocks.ListBlock", (30,), {"label": "Choix", "min_num": 1}),
+                    32: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("radios", "Boutons radio"),
+                                ("select", "Liste déroulante"),
+                            ],
+                            "label": "Présentation",
+                        },
+                    ),
+                    33: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                                ("choices", 31),
+                                ("widget", 32),
+                            ]
+                        ],
+                        {},
+                    ),
+                    34: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                                ("choices", 31),
+                            ]
+                        ],
+                        {},
+                    ),
+                    35: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                            ]
+                        ],
+                        {},
+                    ),
+                    36: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": ["bold", "italic", "link", "ol", "ul", "h3"],
+                            "label": "Texte",
+                        },
+                    ),
+                    37: ("wagtail.blocks.StructBlock", [[("text", 36), ("condition", 8)]], {}),
+                    38: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "default": "Enfant",
+                            "help_text": "Ex. « Enfant » : « Enfant 1 », « Enfant 2 »…",
+                            "label": "Nom d'un élément",
+                            "max_length": 60,
+                        },
+                    ),
+                    39: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "default": "Ajouter un enfant",
+                            "label": "Bouton d'ajout",
+                            "max_length": 60,
+                        },
+                    ),
+                    40: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {"default": 1, "label": "Minimum", "max_value": 20, "min_value": 0},
+                    ),
+                    41: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {"default": 6, "label": "Maximum", "max_value": 20, "min_value": 1},
+                    ),
+                    42: (
+                        "wagtail.blocks.StreamBlock",
+                        [
+                            [
+                                ("texte_court", 16),
+                                ("texte_long", 18),
+                                ("email", 20),
+                                ("telephone", 21),
+                                ("nombre", 25),
+                                ("date", 29),
+                                ("choix_unique", 33),
+                                ("choix_multiples", 34),
+                                ("case_a_cocher", 35),
+                            ]
+                        ],
+                        {},
+                    ),
+                    43: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 9),
+                                ("name", 10),
+                                ("help_text", 11),
+                                ("required", 12),
+                                ("condition", 8),
+                                ("item_label", 38),
+                                ("add_label", 39),
+                                ("min_items", 40),
+                                ("max_items", 41),
+                                ("fields", 42),
+                            ]
+                        ],
+                        {},
+                    ),
+                    44: ("wagtail.blocks.CharBlock", (), {"label": "Titre", "max_length": 120}),
+                    45: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {
+                            "default": False,
+                            "help_text": "Ajoute le choix « Je ne souhaite pas transmettre ces informations » (le tarif par défaut s'applique alors). Le justificatif reste toujours proposé.",
+                            "label": "Permettre de ne rien transmettre",
+                            "required": False,
+                        },
+                    ),
+                    46: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"label": "Justificatif demandé à défaut", "max_length": 200},
+                    ),
+                    47: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("quotient_familial", "Quotient familial"),
+                                ("allocataires", "Allocataires (parents)"),
+                                ("enfants", "Enfants à charge"),
+                                ("adresse", "Adresse déclarée à la CAF ou à la MSA"),
+                            ],
+                            "help_text": "Cochez seulement ce dont la démarche a besoin : seules ces données sont demandées et conservées. L'adresse demande le droit « cnaf_adresse », souvent absent des habilitations DataPass.",
+                            "label": "Données nécessaires",
+                        },
+                    ),
+                    48: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Nom technique du groupe répétable des enfants inscrits (ex. « enfants ») : les agents verront si chacun est bien rattaché au dossier CAF ou MSA.",
+                            "label": "Groupe des enfants inscrits",
+                            "max_length": 50,
+                            "required": False,
+                        },
+                    ),
+                    49: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "default": "prenom",
+                            "label": "Champ du prénom de l'enfant",
+                            "max_length": 50,
+                            "required": False,
+                        },
+                    ),
+                    50: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "default": "date_naissance",
+                            "label": "Champ de la date de naissance de l'enfant",
+                            "max_length": 50,
+                            "required": False,
+                        },
+                    ),
+                    51: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [],
+                            "help_text": "Par exemple le quotient de janvier de l'année scolaire pour toute l'année. L'API donne les mois des deux dernières années au plus.",
+                            "label": "Quotient familial retenu",
+                        },
+                    ),
+                    52: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {
+                            "label": "Année du mois donné",
+                            "max_value": 2100,
+                            "min_value": 2000,
+                            "required": False,
+                        },
+                    ),
+                    53: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {
+                            "label": "Mois donné (1 à 12)",
+                            "max_value": 12,
+                            "min_value": 1,
+                            "required": False,
+                        },
+                    ),
+                    54: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 44),
+                                ("allow_refusal", 45),
+                                ("justificatif_label", 46),
+                                ("condition", 8),
+                                ("data", 47),
+                                ("children_group", 48),
+                                ("child_first_name_field", 49),
+                                ("child_birth_date_field", 50),
+                                ("mois_reference", 51),
+                                ("annee_fixe", 52),
+                                ("mois_fixe", 53),
+                            ]
+                        ],
+                        {
+                            "default": {
+                                "data": ["quotient_familial"],
+                                "justificatif_label": "Attestation de quotient familial de moins de 3 mois",
+                                "label": "Vos données CAF ou MSA",
+                            }
+                        },
+                    ),
+                    55: (
+                        "wagtail.blocks.MultipleChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("revenu_fiscal_reference", "Revenu fiscal de référence"),
+                                ("nombre_parts", "Nombre de parts"),
+                                ("situation_famille", "Situation de famille"),
+                                ("nombre_personnes_a_charge", "Nombre de personnes à charge"),
+                                ("adresse_fiscale", "Adresse fiscale"),
+                            ],
+                            "label": "Données nécessaires",
+                        },
+                    ),
+                    56: (
+                        "wagtail.blocks.IntegerBlock",
+                        (),
+                        {
+                            "help_text": "Laissez vide pour le dernier avis d'imposition disponible.",
+                            "label": "Année des revenus",
+                            "max_value": 2100,
+                            "min_value": 2015,
+                            "required": False,
+                        },
+                    ),
+                    57: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("label", 44),
+                                ("allow_refusal", 45),
+                                ("justificatif_label", 46),
+                                ("condition", 8),
+                                ("data", 55),
+                                ("annee", 56),
+                            ]
+                        ],
+                        {
+                            "default": {
+                                "data": ["revenu_fiscal_reference", "nombre_parts"],
+                                "justificatif_label": "Dernier avis d'imposition sur le revenu",
+                                "label": "Votre situation fiscale",
+                            }
+                        },
+                    ),
+                    58: (
+                        "wagtail.blocks.StreamBlock",
+                        [
+                            [
+                                ("texte_court", 16),
+                                ("texte_long", 18),
+                                ("email", 20),
+                                ("telephone", 21),
+                                ("nombre", 25),
+                                ("date", 29),
+                                ("choix_unique", 33),
+                                ("choix_multiples", 34),
+                                ("case_a_cocher", 35),
+                                ("fichier", 35),
+                                ("adresse", 35),
+                                ("information", 37),
+                                ("groupe", 43),
+                                ("donnees_caf", 54),
+                                ("donnees_dgfip", 57),
+                            ]
+                        ],
+                        {},
+                    ),
+                    59: (
+                        "wagtail.blocks.StructBlock",
+                        [[("title", 0), ("intro", 1), ("condition", 8), ("fields", 58)]],
+                        {},
+                    ),
+                },
+                verbose_name="étapes",
+            ),
         ),
     ]

@@ -3,6 +3,7 @@ the identified citizen's own data to show."""
 
 from __future__ import annotations
 
+from wagtail_passfamille.citizen.certified_forms import FRANCE_CONNECT_SOURCES
 from wagtail_passfamille.citizen.disclosure import wizard_may_disclose
 from wagtail_passfamille.citizen.franceconnect import data as franceconnect_data
 from wagtail_passfamille.citizen.franceconnect import display as franceconnect_display
@@ -10,6 +11,15 @@ from wagtail_passfamille.citizen.franceconnect import hooks as franceconnect_hoo
 
 
 class FranceConnectWizardMixin:
+    def dispatch(self, request, *args, **kwargs):
+        # The sources FranceConnect already fetched: their sections ask for nothing this request.
+        sources = franceconnect_data.verified_sources(request, self.page)
+        token = FRANCE_CONNECT_SOURCES.set(sources)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            FRANCE_CONNECT_SOURCES.reset(token)
+
     @property
     def franceconnect(self):
         """``franceconnect`` of the templates (offered, required, identified, identity)."""

@@ -16,7 +16,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wagtail_passfamille", "0011_submissionfile_active_content"),
+        ("wagtail_passfamille", "0013_acknowledged_at"),
     ]
 
     operations = [
