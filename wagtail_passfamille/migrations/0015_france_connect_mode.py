@@ -16,7 +16,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wagtail_passfamille", "0013_acknowledged_at"),
+        ("wagtail_passfamille", "0014_editor_pickers"),
     ]
 
     operations = [
