@@ -177,7 +177,7 @@ def test_the_latest_qf_of_that_family_is_not_may_2026s(cantine, sandbox):
     citizen.post("etape-2", enfants(ENFANT_LEA))
     html = citizen.post("etape-3", IDENTITY_LEROY).content.decode()
     assert "Le quotient familial retenu est le plus récent connu" in html
-    assert "Aucun dossier n&#x27;a été trouvé" in html
+    assert "Ces informations n&#x27;ont pas pu être vérifiées" in html  # no file: not said
     (call,) = [r for r in sandbox.received if "quotient_familial" in r.path]
     assert "annee=" not in call.query and "mois=" not in call.query
 
