@@ -16,7 +16,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wagtail_passfamille", "0014_editor_pickers"),
+        ("wagtail_passfamille", "0015_ticked_choices_bounds"),
     ]
 
     operations = [
