@@ -6,79 +6,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PassFamilleSettings",
+            name='PassFamilleSettings',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "collectivite",
-                    models.CharField(
-                        blank=True,
-                        help_text="Tel qu'il apparaît sur les accusés de réception, ex. « Ville de Démoville ».",
-                        max_length=255,
-                        verbose_name="nom de la collectivité",
-                    ),
-                ),
-                (
-                    "siret",
-                    wagtail_passfamille.models.fields.SiretField(
-                        blank=True,
-                        help_text="SIRET de la collectivité destinataire des données (paramètre « recipient » d'API Particulier) : celui de la mairie ou du CCAS, pas celui d'un prestataire.",
-                        max_length=14,
-                        verbose_name="SIRET",
-                    ),
-                ),
-                (
-                    "dpo_name",
-                    models.CharField(
-                        blank=True, max_length=255, verbose_name="nom du ou de la DPO"
-                    ),
-                ),
-                (
-                    "dpo_email",
-                    models.EmailField(
-                        blank=True, max_length=254, verbose_name="e-mail du ou de la DPO"
-                    ),
-                ),
-                (
-                    "technical_contact_name",
-                    models.CharField(
-                        blank=True, max_length=255, verbose_name="nom du contact technique"
-                    ),
-                ),
-                (
-                    "technical_contact_email",
-                    models.EmailField(
-                        blank=True,
-                        help_text="Reçoit les alertes : jeton expiré ou refusé, fournisseur indisponible.",
-                        max_length=254,
-                        verbose_name="e-mail du contact technique",
-                    ),
-                ),
-                (
-                    "site",
-                    models.OneToOneField(
-                        editable=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        to="wagtailcore.site",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('collectivite', models.CharField(blank=True, help_text="Tel qu'il apparaît sur les accusés de réception, ex. « Ville de Démoville ».", max_length=255, verbose_name='nom de la collectivité')),
+                ('siret', wagtail_passfamille.models.fields.SiretField(blank=True, help_text="SIRET de la collectivité destinataire des données (paramètre « recipient » d'API Particulier) : celui de la mairie ou du CCAS, pas celui d'un prestataire.", max_length=14, verbose_name='SIRET')),
+                ('dpo_name', models.CharField(blank=True, max_length=255, verbose_name='nom du ou de la DPO')),
+                ('dpo_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail du ou de la DPO')),
+                ('technical_contact_name', models.CharField(blank=True, max_length=255, verbose_name='nom du contact technique')),
+                ('technical_contact_email', models.EmailField(blank=True, help_text='Reçoit les alertes : jeton expiré ou refusé, fournisseur indisponible.', max_length=254, verbose_name='e-mail du contact technique')),
+                ('site', models.OneToOneField(editable=False, on_delete=django.db.models.deletion.CASCADE, to='wagtailcore.site')),
             ],
             options={
-                "verbose_name": "Pass Famille : collectivité",
-                "verbose_name_plural": "Pass Famille : collectivités",
+                'verbose_name': 'Pass Famille : collectivité',
+                'verbose_name_plural': 'Pass Famille : collectivités',
             },
         ),
     ]

@@ -11,634 +11,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("wagtail_passfamille", "0001_initial"),
-        ("wagtailcore", "0097_baselogentry_uuid_action_timestamp_indexes"),
+        ('wagtail_passfamille', '0001_initial'),
+        ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="DemarchePage",
+            name='DemarchePage',
             fields=[
-                (
-                    "page_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to="wagtailcore.page",
-                    ),
-                ),
-                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
-                (
-                    "steps",
-                    wagtail.fields.StreamField(
-                        [("step", 42)],
-                        block_lookup={
-                            0: (
-                                "wagtail.blocks.CharBlock",
-                                (),
-                                {"label": "Titre de l'étape", "max_length": 120},
-                            ),
-                            1: (
-                                "wagtail.blocks.RichTextBlock",
-                                (),
-                                {
-                                    "features": ["bold", "italic", "link", "ul"],
-                                    "label": "Introduction",
-                                    "required": False,
-                                },
-                            ),
-                            2: (
-                                "wagtail.blocks.ChoiceBlock",
-                                [],
-                                {
-                                    "choices": [
-                                        ("all", "toutes les conditions sont remplies"),
-                                        ("any", "au moins une condition est remplie"),
-                                    ],
-                                    "label": "Combinaison",
-                                },
-                            ),
-                            3: (
-                                "wagtail.blocks.CharBlock",
-                                (),
-                                {
-                                    "help_text": "Nom technique d'un champ d'une étape précédente (ex. « regime_alimentaire ») ou d'une donnée certifiée (ex. « caf.quotient_familial »).",
-                                    "label": "Champ ou donnée",
-                                    "max_length": 80,
-                                },
-                            ),
-                            4: (
-                                "wagtail.blocks.ChoiceBlock",
-                                [],
-                                {
-                                    "choices": [
-                                        ("equals", "est égal à"),
-                                        ("differs", "est différent de"),
-                                        ("one_of", "fait partie de (valeurs séparées par « ; »)"),
-                                        ("contains", "contient"),
-                                        ("greater_than", "est supérieur à"),
-                                        ("greater_or_equal", "est supérieur ou égal à"),
-                                        ("less_than", "est inférieur à"),
-                                        ("less_or_equal", "est inférieur ou égal à"),
-                                        ("is_filled", "est renseigné"),
-                                        ("is_not_filled", "n'est pas renseigné"),
-                                    ],
-                                    "label": "Opérateur",
-                                },
-                            ),
-                            5: (
-                                "wagtail.blocks.CharBlock",
-                                (),
-                                {"label": "Valeur", "max_length": 255, "required": False},
-                            ),
-                            6: (
-                                "wagtail.blocks.StructBlock",
-                                [[("variable", 3), ("operator", 4), ("value", 5)]],
-                                {},
-                            ),
-                            7: (
-                                "wagtail.blocks.ListBlock",
-                                (6,),
-                                {"default": [], "label": "Conditions"},
-                            ),
-                            8: (
-                                "wagtail.blocks.StructBlock",
-                                [[("mode", 2), ("rules", 7)]],
-                                {"required": False},
-                            ),
-                            9: (
-                                "wagtail.blocks.CharBlock",
-                                (),
-                                {"label": "Libellé", "max_length": 255},
-                            ),
-                            10: (
-                                "wagtail.blocks.CharBlock",
-                                (),
-                                {
-                                    "help_text": "Proposé à partir du libellé au premier enregistrement, puis figé : il sert de clé aux réponses enregistrées. Laissez vide pour qu'il soit proposé.",
-                                    "label": "Nom technique",
-                                    "max_length": 50,
-                                    "required": False,
-                                    "validators": [
-                                        django.core.validators.RegexValidator(
-                                            "^[a-z][a-z0-9_]{0,49}$",
-                                            "Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.",
-                                        )
-                                    ],
-                                },
-                            ),
-                            11: (
-                                "wagtail.blocks.TextBlock",
-                                (),
-                                {"label": "Aide", "required": False, "rows": 2},
-                            ),
-                            12: (
-                                "wagtail.blocks.BooleanBlock",
-                                (),
-                                {"default": True, "label": "Obligatoire", "required": False},
-                            ),
-                            13: (
-                                "wagtail.blocks.IntegerBlock",
-                                (),
-                                {
-                                    "label": "Longueur maximale",
-                                    "max_value": 255,
-                                    "min_value": 1,
-                                    "required": False,
-                                },
-                            ),
-                            14: (
-                                "wagtail.blocks.StructBlock",
-                                [
-                                    [
-                                        ("label", 9),
-                                        ("name", 10),
-                                        ("help_text", 11),
-                                        ("required", 12),
-                                        ("condition", 8),
-                                        ("max_length", 13),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            15: (
-                                "wagtail.blocks.IntegerBlock",
-                                (),
-                                {
-                                    "label": "Longueur maximale",
-                                    "max_value": 10000,
-                                    "min_value": 1,
-                                    "required": False,
-                                },
-                            ),
-                            16: (
-                                "wagtail.blocks.StructBlock",
-                                [
-                                    [
-                                        ("label", 9),
-                                        ("name", 10),
-                                        ("help_text", 11),
-                                        ("required", 12),
-                                        ("condition", 8),
-                                        ("max_length", 15),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            17: (
-                                "wagtail.blocks.BooleanBlock",
-                                (),
-                                {
-                                    "default": True,
-                                    "help_text": "L'accusé de réception et les nouvelles de la demande sont envoyés ici.",
-                                    "label": "Adresse de contact",
-                                    "required": False,
-                                },
-                            ),
-                            18: (
-                                "wagtail.blocks.StructBlock",
-                                [
-                                    [
-                                        ("label", 9),
-                                        ("name", 10),
-                                        ("help_text", 11),
-                                        ("required", 12),
-                                        ("condition", 8),
-                                        ("is_contact", 17),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            19: (
-                                "wagtail.blocks.StructBlock",
-                                [
-                                    [
-                                        ("label", 9),
-                                        ("name", 10),
-                                        ("help_text", 11),
-                                        ("required", 12),
-                                        ("condition", 8),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            20: (
-                                "wagtail.blocks.DecimalBlock",
-                                (),
-                                {"label": "Minimum", "required": False},
-                            ),
-                            21: (
-                                "wagtail.blocks.DecimalBlock",
-                                (),
-                                {"label": "Maximum", "required": False},
-                            ),
-                            22: (
-                                "wagtail.blocks.BooleanBlock",
-                                (),
-                                {"default": True, "label": "Nombre entier", "required": False},
-                            ),
-                            23: (
-                                "wagtail.blocks.StructBlock",
-                                [
-                                    [
-                                        ("label", 9),
-                                        ("name", 10),
-                                        ("help_text", 11),
-                                        ("required", 12),
-                                        ("condition", 8),
-                                        ("min_value", 20),
-                                        ("max_value", 21),
-                                        ("integer_only", 22),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            24: (
-                                "wagtail.blocks.DateBlock",
-                                (),
-                                {"label": "Date minimale", "required": False},
-                            ),
-                            25: (
-                                "wagtail.blocks.DateBlock",
-                                (),
-                                {"label": "Date maximale", "required": False},
-                            ),
-                            26: (
-                                "wagtail.blocks.BooleanBlock",
-                                (),
-                                {"default": False, "label": "Pas dans le futur", "required": False},
-                            ),
-                            27: (
-                                "wagtail.blocks.StructBlock",
-                                [
-                                    [
-                                        ("label", 9),
-                                        ("name", 10),
-                                        ("help_text", 11),
-                                        ("required", 12),
-                                        ("condition", 8),
-                                        ("min_date", 24),
-                                        ("max_date", 25),
-                                        ("not_in_future", 26),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            28: (
-                                "wagtail.blocks.CharBlock",
-                                (),
-                                {"label": "Choix", "max_length": 255},
-                            ),
-                            29: (
-                                "wagtail.blocks.ListBlock",
-                                (28,),
-                                {"label": "Choix", "min_num": 1},
-                            ),
-                            30: (
-                                "wagtail.blocks.ChoiceBlock",
-                                [],
-                                {
-                                    "choices": [
-                                        ("radios", "Boutons radio"),
-                                        ("select", "Liste déroulante"),
-                                    ],
-                                    "label": "Présentation",
-                                },
-                            ),
-                            31: (
-                                "wagtail.blocks.StructBlock",
-                                [
-                                    [
-                                        ("label", 9),
-                                        ("name", 10),
-                                        ("help_text", 11),
-                                        ("required", 12),
-                                        ("condition", 8),
-                                        ("choices", 29),
-                                        ("widget", 30),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            32: (
-                                "wagtail.blocks.StructBlock",
-                                [
-                                    [
-                                        ("label", 9),
-                                        ("name", 10),
-                                        ("help_text", 11),
-                                        ("required", 12),
-                                        ("condition", 8),
-                                        ("choices", 29),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            33: (
-                                "wagtail.blocks.RichTextBlock",
-                                (),
-                                {
-                                    "features": ["bold", "italic", "link", "ol", "ul", "h3"],
-                                    "label": "Texte",
-                                },
-                            ),
-                            34: (
-                                "wagtail.blocks.StructBlock",
-                                [[("text", 33), ("condition", 8)]],
-                                {},
-                            ),
-                            35: (
-                                "wagtail.blocks.CharBlock",
-                                (),
-                                {
-                                    "default": "Enfant",
-                                    "help_text": "Ex. « Enfant » : « Enfant 1 », « Enfant 2 »…",
-                                    "label": "Nom d'un élément",
-                                    "max_length": 60,
-                                },
-                            ),
-                            36: (
-                                "wagtail.blocks.CharBlock",
-                                (),
-                                {
-                                    "default": "Ajouter un enfant",
-                                    "label": "Bouton d'ajout",
-                                    "max_length": 60,
-                                },
-                            ),
-                            37: (
-                                "wagtail.blocks.IntegerBlock",
-                                (),
-                                {"default": 1, "label": "Minimum", "max_value": 20, "min_value": 0},
-                            ),
-                            38: (
-                                "wagtail.blocks.IntegerBlock",
-                                (),
-                                {"default": 6, "label": "Maximum", "max_value": 20, "min_value": 1},
-                            ),
-                            39: (
-                                "wagtail.blocks.StreamBlock",
-                                [
-                                    [
-                                        ("texte_court", 14),
-                                        ("texte_long", 16),
-                                        ("email", 18),
-                                        ("telephone", 19),
-                                        ("nombre", 23),
-                                        ("date", 27),
-                                        ("choix_unique", 31),
-                                        ("choix_multiples", 32),
-                                        ("case_a_cocher", 19),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            40: (
-                                "wagtail.blocks.StructBlock",
-                                [
-                                    [
-                                        ("label", 9),
-                                        ("name", 10),
-                                        ("help_text", 11),
-                                        ("required", 12),
-                                        ("condition", 8),
-                                        ("item_label", 35),
-                                        ("add_label", 36),
-                                        ("min_items", 37),
-                                        ("max_items", 38),
-                                        ("fields", 39),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            41: (
-                                "wagtail.blocks.StreamBlock",
-                                [
-                                    [
-                                        ("texte_court", 14),
-                                        ("texte_long", 16),
-                                        ("email", 18),
-                                        ("telephone", 19),
-                                        ("nombre", 23),
-                                        ("date", 27),
-                                        ("choix_unique", 31),
-                                        ("choix_multiples", 32),
-                                        ("case_a_cocher", 19),
-                                        ("fichier", 19),
-                                        ("adresse", 19),
-                                        ("information", 34),
-                                        ("groupe", 40),
-                                    ]
-                                ],
-                                {},
-                            ),
-                            42: (
-                                "wagtail.blocks.StructBlock",
-                                [[("title", 0), ("intro", 1), ("condition", 8), ("fields", 41)]],
-                                {},
-                            ),
-                        },
-                        verbose_name="étapes",
-                    ),
-                ),
-                (
-                    "confirmation_text",
-                    wagtail.fields.RichTextField(
-                        blank=True,
-                        help_text="Affiché avec la référence une fois la demande envoyée.",
-                        verbose_name="texte de confirmation",
-                    ),
-                ),
-                (
-                    "reference_prefix",
-                    models.CharField(
-                        default="DEM",
-                        help_text="Ex. « CANT » donne des références comme CANT-2026-000123.",
-                        max_length=8,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^[A-Z]{2,8}$", "De 2 à 8 lettres majuscules sans accent."
-                            )
-                        ],
-                        verbose_name="préfixe des références",
-                    ),
-                ),
-                ("opens_at", models.DateTimeField(blank=True, null=True, verbose_name="ouverture")),
-                ("closes_at", models.DateTimeField(blank=True, null=True, verbose_name="clôture")),
-                (
-                    "service_contact",
-                    models.TextField(
-                        blank=True,
-                        help_text="Nom, adresse, téléphone ou e-mail du service qui instruit la demande : figure sur l'accusé de réception (article L112-11 du code des relations entre le public et l'administration).",
-                        verbose_name="service à contacter",
-                    ),
-                ),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
+                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                ('steps', wagtail.fields.StreamField([('step', 42)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': "Titre de l'étape", 'max_length': 120}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul'], 'label': 'Introduction', 'required': False}), 2: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('all', 'toutes les conditions sont remplies'), ('any', 'au moins une condition est remplie')], 'label': 'Combinaison'}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': "Nom technique d'un champ d'une étape précédente (ex. « regime_alimentaire ») ou d'une donnée certifiée (ex. « caf.quotient_familial »).", 'label': 'Champ ou donnée', 'max_length': 80}), 4: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('equals', 'est égal à'), ('differs', 'est différent de'), ('one_of', 'fait partie de (valeurs séparées par « ; »)'), ('contains', 'contient'), ('greater_than', 'est supérieur à'), ('greater_or_equal', 'est supérieur ou égal à'), ('less_than', 'est inférieur à'), ('less_or_equal', 'est inférieur ou égal à'), ('is_filled', 'est renseigné'), ('is_not_filled', "n'est pas renseigné")], 'label': 'Opérateur'}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Valeur', 'max_length': 255, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('variable', 3), ('operator', 4), ('value', 5)]], {}), 7: ('wagtail.blocks.ListBlock', (6,), {'default': [], 'label': 'Conditions'}), 8: ('wagtail.blocks.StructBlock', [[('mode', 2), ('rules', 7)]], {'required': False}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Libellé', 'max_length': 255}), 10: ('wagtail.blocks.CharBlock', (), {'help_text': "Proposé à partir du libellé au premier enregistrement, puis figé : il sert de clé aux réponses enregistrées. Laissez vide pour qu'il soit proposé.", 'label': 'Nom technique', 'max_length': 50, 'required': False, 'validators': [django.core.validators.RegexValidator('^[a-z][a-z0-9_]{0,49}$', 'Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.')]}), 11: ('wagtail.blocks.TextBlock', (), {'label': 'Aide', 'required': False, 'rows': 2}), 12: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'label': 'Obligatoire', 'required': False}), 13: ('wagtail.blocks.IntegerBlock', (), {'label': 'Longueur maximale', 'max_value': 255, 'min_value': 1, 'required': False}), 14: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('max_length', 13)]], {}), 15: ('wagtail.blocks.IntegerBlock', (), {'label': 'Longueur maximale', 'max_value': 10000, 'min_value': 1, 'required': False}), 16: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('max_length', 15)]], {}), 17: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'help_text': "L'accusé de réception et les nouvelles de la demande sont envoyés ici.", 'label': 'Adresse de contact', 'required': False}), 18: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('is_contact', 17)]], {}), 19: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8)]], {}), 20: ('wagtail.blocks.DecimalBlock', (), {'label': 'Minimum', 'required': False}), 21: ('wagtail.blocks.DecimalBlock', (), {'label': 'Maximum', 'required': False}), 22: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'label': 'Nombre entier', 'required': False}), 23: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('min_value', 20), ('max_value', 21), ('integer_only', 22)]], {}), 24: ('wagtail.blocks.DateBlock', (), {'label': 'Date minimale', 'required': False}), 25: ('wagtail.blocks.DateBlock', (), {'label': 'Date maximale', 'required': False}), 26: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': 'Pas dans le futur', 'required': False}), 27: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('min_date', 24), ('max_date', 25), ('not_in_future', 26)]], {}), 28: ('wagtail.blocks.CharBlock', (), {'label': 'Choix', 'max_length': 255}), 29: ('wagtail.blocks.ListBlock', (28,), {'label': 'Choix', 'min_num': 1}), 30: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('radios', 'Boutons radio'), ('select', 'Liste déroulante')], 'label': 'Présentation'}), 31: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('choices', 29), ('widget', 30)]], {}), 32: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('choices', 29)]], {}), 33: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3'], 'label': 'Texte'}), 34: ('wagtail.blocks.StructBlock', [[('text', 33), ('condition', 8)]], {}), 35: ('wagtail.blocks.CharBlock', (), {'default': 'Enfant', 'help_text': 'Ex. « Enfant » : « Enfant 1 », « Enfant 2 »…', 'label': "Nom d'un élément", 'max_length': 60}), 36: ('wagtail.blocks.CharBlock', (), {'default': 'Ajouter un enfant', 'label': "Bouton d'ajout", 'max_length': 60}), 37: ('wagtail.blocks.IntegerBlock', (), {'default': 1, 'label': 'Minimum', 'max_value': 20, 'min_value': 0}), 38: ('wagtail.blocks.IntegerBlock', (), {'default': 6, 'label': 'Maximum', 'max_value': 20, 'min_value': 1}), 39: ('wagtail.blocks.StreamBlock', [[('texte_court', 14), ('texte_long', 16), ('email', 18), ('telephone', 19), ('nombre', 23), ('date', 27), ('choix_unique', 31), ('choix_multiples', 32), ('case_a_cocher', 19)]], {}), 40: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('item_label', 35), ('add_label', 36), ('min_items', 37), ('max_items', 38), ('fields', 39)]], {}), 41: ('wagtail.blocks.StreamBlock', [[('texte_court', 14), ('texte_long', 16), ('email', 18), ('telephone', 19), ('nombre', 23), ('date', 27), ('choix_unique', 31), ('choix_multiples', 32), ('case_a_cocher', 19), ('fichier', 19), ('adresse', 19), ('information', 34), ('groupe', 40)]], {}), 42: ('wagtail.blocks.StructBlock', [[('title', 0), ('intro', 1), ('condition', 8), ('fields', 41)]], {})}, verbose_name='étapes')),
+                ('confirmation_text', wagtail.fields.RichTextField(blank=True, help_text='Affiché avec la référence une fois la demande envoyée.', verbose_name='texte de confirmation')),
+                ('reference_prefix', models.CharField(default='DEM', help_text='Ex. « CANT » donne des références comme CANT-2026-000123.', max_length=8, validators=[django.core.validators.RegexValidator('^[A-Z]{2,8}$', 'De 2 à 8 lettres majuscules sans accent.')], verbose_name='préfixe des références')),
+                ('opens_at', models.DateTimeField(blank=True, null=True, verbose_name='ouverture')),
+                ('closes_at', models.DateTimeField(blank=True, null=True, verbose_name='clôture')),
+                ('service_contact', models.TextField(blank=True, help_text="Nom, adresse, téléphone ou e-mail du service qui instruit la demande : figure sur l'accusé de réception (article L112-11 du code des relations entre le public et l'administration).", verbose_name='service à contacter')),
             ],
             options={
-                "verbose_name": "démarche",
-                "verbose_name_plural": "démarches",
+                'verbose_name': 'démarche',
+                'verbose_name_plural': 'démarches',
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
         ),
         migrations.CreateModel(
-            name="PortailFamillePage",
+            name='PortailFamillePage',
             fields=[
-                (
-                    "page_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to="wagtailcore.page",
-                    ),
-                ),
-                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
+                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to='wagtailcore.page')),
+                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
             ],
             options={
-                "verbose_name": "portail famille",
-                "verbose_name_plural": "portails famille",
+                'verbose_name': 'portail famille',
+                'verbose_name_plural': 'portails famille',
             },
-            bases=("wagtailcore.page",),
+            bases=('wagtailcore.page',),
         ),
         migrations.CreateModel(
-            name="ReferenceCounter",
+            name='ReferenceCounter',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("prefix", models.CharField(max_length=12)),
-                ("year", models.PositiveSmallIntegerField()),
-                ("last", models.PositiveIntegerField(default=0)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('prefix', models.CharField(max_length=12)),
+                ('year', models.PositiveSmallIntegerField()),
+                ('last', models.PositiveIntegerField(default=0)),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("prefix", "year"), name="passfamille_reference_unique"
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('prefix', 'year'), name='passfamille_reference_unique')],
             },
         ),
         migrations.CreateModel(
-            name="Submission",
+            name='Submission',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "reference",
-                    models.CharField(max_length=32, unique=True, verbose_name="référence"),
-                ),
-                ("instance_key", models.CharField(editable=False, max_length=64, unique=True)),
-                (
-                    "submitted_at",
-                    models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, verbose_name="déposée le"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("recue", "Reçue"),
-                            ("en_instruction", "En instruction"),
-                            ("a_completer", "À compléter"),
-                            ("acceptee", "Acceptée"),
-                            ("refusee", "Refusée"),
-                            ("sans_suite", "Classée sans suite"),
-                        ],
-                        db_index=True,
-                        default="recue",
-                        max_length=20,
-                        verbose_name="statut",
-                    ),
-                ),
-                (
-                    "answers",
-                    wagtail_passfamille.security.crypto.EncryptedJSONField(
-                        default=dict, verbose_name="réponses"
-                    ),
-                ),
-                (
-                    "form_snapshot",
-                    models.JSONField(
-                        default=list,
-                        editable=False,
-                        encoder=django.core.serializers.json.DjangoJSONEncoder,
-                    ),
-                ),
-                (
-                    "contact_email",
-                    wagtail_passfamille.security.crypto.EncryptedJSONField(
-                        blank=True, null=True, verbose_name="e-mail de contact"
-                    ),
-                ),
-                ("language", models.CharField(default="fr", editable=False, max_length=10)),
-                (
-                    "page",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="wagtailcore.page",
-                        verbose_name="démarche",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('reference', models.CharField(max_length=32, unique=True, verbose_name='référence')),
+                ('instance_key', models.CharField(editable=False, max_length=64, unique=True)),
+                ('submitted_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='déposée le')),
+                ('status', models.CharField(choices=[('recue', 'Reçue'), ('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('sans_suite', 'Classée sans suite')], db_index=True, default='recue', max_length=20, verbose_name='statut')),
+                ('answers', wagtail_passfamille.security.crypto.EncryptedJSONField(default=dict, verbose_name='réponses')),
+                ('form_snapshot', models.JSONField(default=list, editable=False, encoder=django.core.serializers.json.DjangoJSONEncoder)),
+                ('contact_email', wagtail_passfamille.security.crypto.EncryptedJSONField(blank=True, null=True, verbose_name='e-mail de contact')),
+                ('language', models.CharField(default='fr', editable=False, max_length=10)),
+                ('page', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='wagtailcore.page', verbose_name='démarche')),
             ],
             options={
-                "verbose_name": "demande",
-                "verbose_name_plural": "demandes",
-                "ordering": ["-submitted_at"],
-                "abstract": False,
+                'verbose_name': 'demande',
+                'verbose_name_plural': 'demandes',
+                'ordering': ['-submitted_at'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="SubmissionFile",
+            name='SubmissionFile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("field_name", models.CharField(max_length=50)),
-                ("storage_name", models.CharField(max_length=255, unique=True)),
-                (
-                    "original_name",
-                    wagtail_passfamille.security.crypto.EncryptedJSONField(
-                        verbose_name="nom d'origine"
-                    ),
-                ),
-                ("content_type", models.CharField(max_length=100)),
-                ("size", models.PositiveBigIntegerField()),
-                (
-                    "submission",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="files",
-                        to="wagtail_passfamille.submission",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('field_name', models.CharField(max_length=50)),
+                ('storage_name', models.CharField(max_length=255, unique=True)),
+                ('original_name', wagtail_passfamille.security.crypto.EncryptedJSONField(verbose_name="nom d'origine")),
+                ('content_type', models.CharField(max_length=100)),
+                ('size', models.PositiveBigIntegerField()),
+                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='wagtail_passfamille.submission')),
             ],
             options={
-                "verbose_name": "pièce jointe",
-                "verbose_name_plural": "pièces jointes",
+                'verbose_name': 'pièce jointe',
+                'verbose_name_plural': 'pièces jointes',
             },
         ),
         migrations.AddIndex(
-            model_name="submission",
-            index=models.Index(
-                fields=["page", "-submitted_at"], name="wagtail_pas_page_id_3c0c89_idx"
-            ),
+            model_name='submission',
+            index=models.Index(fields=['page', '-submitted_at'], name='wagtail_pas_page_id_3c0c89_idx'),
         ),
     ]

@@ -12,813 +12,181 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("wagtail_passfamille", "0002_demarches"),
+        ('wagtail_passfamille', '0002_demarches'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="demarchepage",
-            name="credential_profile",
-            field=models.CharField(
-                blank=True,
-                help_text="Nom d'un profil de WAGTAIL_PASSFAMILLE_CREDENTIALS (jeton API Particulier et identifiants API Impôt particulier). Les CGU demandent un jeton par démarche ou groupe de démarches similaires.",
-                max_length=50,
-                verbose_name="profil d'accès aux API",
-            ),
+            model_name='demarchepage',
+            name='credential_profile',
+            field=models.CharField(blank=True, help_text="Nom d'un profil de WAGTAIL_PASSFAMILLE_CREDENTIALS (jeton API Particulier et identifiants API Impôt particulier). Les CGU demandent un jeton par démarche ou groupe de démarches similaires.", max_length=50, verbose_name="profil d'accès aux API"),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="drop_certified_after_decision",
-            field=models.BooleanField(
-                default=False,
-                help_text="Seul le résultat (tarif, éligibilité) est alors conservé.",
-                verbose_name="effacer les données certifiées une fois la décision prise",
-            ),
+            model_name='demarchepage',
+            name='drop_certified_after_decision',
+            field=models.BooleanField(default=False, help_text='Seul le résultat (tarif, éligibilité) est alors conservé.', verbose_name='effacer les données certifiées une fois la décision prise'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="keep_numero_fiscal",
-            field=models.BooleanField(
-                default=False, verbose_name="conserver le numéro fiscal après vérification"
-            ),
+            model_name='demarchepage',
+            name='keep_numero_fiscal',
+            field=models.BooleanField(default=False, verbose_name='conserver le numéro fiscal après vérification'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="legal_basis",
-            field=models.TextField(
-                default="Article L114-8 du code des relations entre le public et l'administration : l'administration obtient directement auprès d'une autre administration les informations nécessaires au traitement de votre demande.",
-                verbose_name="base légale",
-            ),
+            model_name='demarchepage',
+            name='legal_basis',
+            field=models.TextField(default="Article L114-8 du code des relations entre le public et l'administration : l'administration obtient directement auprès d'une autre administration les informations nécessaires au traitement de votre demande.", verbose_name='base légale'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="notified_agents",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="agents prévenus de chaque nouvelle demande",
-            ),
+            model_name='demarchepage',
+            name='notified_agents',
+            field=models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='agents prévenus de chaque nouvelle demande'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="purpose",
-            field=models.TextField(
-                default="Calculer votre tarif sans vous demander de justificatif.",
-                help_text="Pourquoi la démarche a besoin de ces données : montré au demandeur.",
-                verbose_name="finalité",
-            ),
+            model_name='demarchepage',
+            name='purpose',
+            field=models.TextField(default='Calculer votre tarif sans vous demander de justificatif.', help_text='Pourquoi la démarche a besoin de ces données : montré au demandeur.', verbose_name='finalité'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="requires_france_connect",
-            field=models.BooleanField(
-                default=False,
-                help_text="Pas encore disponible : prévu pour une prochaine version.",
-                verbose_name="connexion FranceConnect obligatoire",
-            ),
+            model_name='demarchepage',
+            name='requires_france_connect',
+            field=models.BooleanField(default=False, help_text='Pas encore disponible : prévu pour une prochaine version.', verbose_name='connexion FranceConnect obligatoire'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="retention_justification",
-            field=models.TextField(
-                blank=True, verbose_name="justification de la durée de conservation"
-            ),
+            model_name='demarchepage',
+            name='retention_justification',
+            field=models.TextField(blank=True, verbose_name='justification de la durée de conservation'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="retention_months",
-            field=models.PositiveSmallIntegerField(
-                default=12,
-                help_text="Durée déclarée dans la demande DataPass. Au-delà de 36 mois, DataPass demande une justification.",
-                verbose_name="durée de conservation (mois)",
-            ),
+            model_name='demarchepage',
+            name='retention_months',
+            field=models.PositiveSmallIntegerField(default=12, help_text='Durée déclarée dans la demande DataPass. Au-delà de 36 mois, DataPass demande une justification.', verbose_name='durée de conservation (mois)'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="show_certified_values",
-            field=models.BooleanField(
-                default=False,
-                help_text="Permis seulement quand le demandeur est identifié par FranceConnect (CGU d'API Particulier) ; sinon il voit seulement que les données ont été récupérées.",
-                verbose_name="montrer les valeurs certifiées au demandeur",
-            ),
+            model_name='demarchepage',
+            name='show_certified_values',
+            field=models.BooleanField(default=False, help_text="Permis seulement quand le demandeur est identifié par FranceConnect (CGU d'API Particulier) ; sinon il voit seulement que les données ont été récupérées.", verbose_name='montrer les valeurs certifiées au demandeur'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="status_email_body",
-            field=models.TextField(
-                default="Bonjour,\n\nVotre demande {reference} ({demarche}) est maintenant : {statut}.\n\n{commentaire}\n\n{lien}\n",
-                help_text="Repères disponibles : {reference}, {demarche}, {statut}, {lien}, {commentaire}. Les données certifiées n'y figurent jamais.",
-                verbose_name="texte de l'e-mail de suivi",
-            ),
+            model_name='demarchepage',
+            name='status_email_body',
+            field=models.TextField(default='Bonjour,\n\nVotre demande {reference} ({demarche}) est maintenant : {statut}.\n\n{commentaire}\n\n{lien}\n', help_text="Repères disponibles : {reference}, {demarche}, {statut}, {lien}, {commentaire}. Les données certifiées n'y figurent jamais.", verbose_name="texte de l'e-mail de suivi"),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="status_email_statuses",
-            field=wagtail_passfamille.models.fields.ChoiceListField(
-                blank=True,
-                choices_list=[
-                    ("en_instruction", "En instruction"),
-                    ("a_completer", "À compléter"),
-                    ("acceptee", "Acceptée"),
-                    ("refusee", "Refusée"),
-                    ("sans_suite", "Classée sans suite"),
-                ],
-                default=list,
-                verbose_name="statuts annoncés au demandeur par e-mail",
-            ),
+            model_name='demarchepage',
+            name='status_email_statuses',
+            field=wagtail_passfamille.models.fields.ChoiceListField(blank=True, choices_list=[('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('sans_suite', 'Classée sans suite')], default=list, verbose_name='statuts annoncés au demandeur par e-mail'),
         ),
         migrations.AddField(
-            model_name="demarchepage",
-            name="status_email_subject",
-            field=models.CharField(
-                default="Votre demande {reference} : {statut}",
-                help_text="Repères disponibles : {reference}, {demarche}, {statut}, {lien}, {commentaire}.",
-                max_length=200,
-                verbose_name="objet de l'e-mail de suivi",
-            ),
+            model_name='demarchepage',
+            name='status_email_subject',
+            field=models.CharField(default='Votre demande {reference} : {statut}', help_text='Repères disponibles : {reference}, {demarche}, {statut}, {lien}, {commentaire}.', max_length=200, verbose_name="objet de l'e-mail de suivi"),
         ),
         migrations.AddField(
-            model_name="submission",
-            name="certified",
-            field=wagtail_passfamille.security.crypto.EncryptedJSONField(
-                default=dict, verbose_name="données certifiées"
-            ),
+            model_name='submission',
+            name='certified',
+            field=wagtail_passfamille.security.crypto.EncryptedJSONField(default=dict, verbose_name='données certifiées'),
         ),
         migrations.AddField(
-            model_name="submission",
-            name="decision",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("", "Sans objet"),
-                    ("eligible", "Éligible"),
-                    ("not_eligible", "Non éligible"),
-                    ("review", "Pour examen"),
-                ],
-                db_index=True,
-                default="",
-                max_length=20,
-                verbose_name="éligibilité",
-            ),
+            model_name='submission',
+            name='decision',
+            field=models.CharField(blank=True, choices=[('', 'Sans objet'), ('eligible', 'Éligible'), ('not_eligible', 'Non éligible'), ('review', 'Pour examen')], db_index=True, default='', max_length=20, verbose_name='éligibilité'),
         ),
         migrations.AddField(
-            model_name="submission",
-            name="name_index",
+            model_name='submission',
+            name='name_index',
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name="submission",
-            name="outcome",
-            field=models.JSONField(
-                default=dict, editable=False, encoder=django.core.serializers.json.DjangoJSONEncoder
-            ),
+            model_name='submission',
+            name='outcome',
+            field=models.JSONField(default=dict, editable=False, encoder=django.core.serializers.json.DjangoJSONEncoder),
         ),
         migrations.AddField(
-            model_name="submission",
-            name="pending_lookups",
-            field=wagtail_passfamille.security.crypto.EncryptedJSONField(
-                blank=True, editable=False, null=True
-            ),
+            model_name='submission',
+            name='pending_lookups',
+            field=wagtail_passfamille.security.crypto.EncryptedJSONField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="submission",
-            name="tariff",
-            field=models.CharField(blank=True, db_index=True, max_length=200, verbose_name="tarif"),
+            model_name='submission',
+            name='tariff',
+            field=models.CharField(blank=True, db_index=True, max_length=200, verbose_name='tarif'),
         ),
         migrations.AddField(
-            model_name="submission",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="mise à jour"),
+            model_name='submission',
+            name='updated_at',
+            field=models.DateTimeField(auto_now=True, verbose_name='mise à jour'),
         ),
         migrations.AddField(
-            model_name="submission",
-            name="verification",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("", "Sans objet"),
-                    ("verifie", "Vérifiée"),
-                    ("non_trouve", "Non trouvée"),
-                    ("a_verifier", "À vérifier"),
-                    ("justificatif", "Justificatif fourni"),
-                    ("refus_partage", "Partage refusé"),
-                ],
-                db_index=True,
-                default="",
-                max_length=20,
-                verbose_name="vérification",
-            ),
+            model_name='submission',
+            name='verification',
+            field=models.CharField(blank=True, choices=[('', 'Sans objet'), ('verifie', 'Vérifiée'), ('non_trouve', 'Non trouvée'), ('a_verifier', 'À vérifier'), ('justificatif', 'Justificatif fourni'), ('refus_partage', 'Partage refusé')], db_index=True, default='', max_length=20, verbose_name='vérification'),
         ),
         migrations.AlterField(
-            model_name="demarchepage",
-            name="steps",
-            field=wagtail.fields.StreamField(
-                [("step", 43)],
-                block_lookup={
-                    0: (
-                        "wagtail.blocks.CharBlock",
-                        (),
-                        {"label": "Titre de l'étape", "max_length": 120},
-                    ),
-                    1: (
-                        "wagtail.blocks.RichTextBlock",
-                        (),
-                        {
-                            "features": ["bold", "italic", "link", "ul"],
-                            "label": "Introduction",
-                            "required": False,
-                        },
-                    ),
-                    2: (
-                        "wagtail.blocks.ChoiceBlock",
-                        [],
-                        {
-                            "choices": [
-                                ("all", "toutes les conditions sont remplies"),
-                                ("any", "au moins une condition est remplie"),
-                            ],
-                            "label": "Combinaison",
-                        },
-                    ),
-                    3: (
-                        "wagtail.blocks.CharBlock",
-                        (),
-                        {
-                            "help_text": "Nom technique d'un champ d'une étape précédente (ex. « regime_alimentaire ») ou d'une donnée certifiée (ex. « caf.quotient_familial »).",
-                            "label": "Champ ou donnée",
-                            "max_length": 80,
-                        },
-                    ),
-                    4: (
-                        "wagtail.blocks.ChoiceBlock",
-                        [],
-                        {
-                            "choices": [
-                                ("equals", "est égal à"),
-                                ("differs", "est différent de"),
-                                ("one_of", "fait partie de (valeurs séparées par « ; »)"),
-                                ("contains", "contient"),
-                                ("greater_than", "est supérieur à"),
-                                ("greater_or_equal", "est supérieur ou égal à"),
-                                ("less_than", "est inférieur à"),
-                                ("less_or_equal", "est inférieur ou égal à"),
-                                ("is_filled", "est renseigné"),
-                                ("is_not_filled", "n'est pas renseigné"),
-                            ],
-                            "label": "Opérateur",
-                        },
-                    ),
-                    5: (
-                        "wagtail.blocks.CharBlock",
-                        (),
-                        {"label": "Valeur", "max_length": 255, "required": False},
-                    ),
-                    6: (
-                        "wagtail.blocks.StructBlock",
-                        [[("variable", 3), ("operator", 4), ("value", 5)]],
-                        {},
-                    ),
-                    7: ("wagtail.blocks.ListBlock", (6,), {"default": [], "label": "Conditions"}),
-                    8: (
-                        "wagtail.blocks.StructBlock",
-                        [[("mode", 2), ("rules", 7)]],
-                        {"required": False},
-                    ),
-                    9: ("wagtail.blocks.CharBlock", (), {"label": "Libellé", "max_length": 255}),
-                    10: (
-                        "wagtail.blocks.CharBlock",
-                        (),
-                        {
-                            "help_text": "Proposé à partir du libellé au premier enregistrement, puis figé : il sert de clé aux réponses enregistrées. Laissez vide pour qu'il soit proposé.",
-                            "label": "Nom technique",
-                            "max_length": 50,
-                            "required": False,
-                            "validators": [
-                                django.core.validators.RegexValidator(
-                                    "^[a-z][a-z0-9_]{0,49}$",
-                                    "Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.",
-                                )
-                            ],
-                        },
-                    ),
-                    11: (
-                        "wagtail.blocks.TextBlock",
-                        (),
-                        {"label": "Aide", "required": False, "rows": 2},
-                    ),
-                    12: (
-                        "wagtail.blocks.BooleanBlock",
-                        (),
-                        {"default": True, "label": "Obligatoire", "required": False},
-                    ),
-                    13: (
-                        "wagtail.blocks.IntegerBlock",
-                        (),
-                        {
-                            "label": "Longueur maximale",
-                            "max_value": 255,
-                            "min_value": 1,
-                            "required": False,
-                        },
-                    ),
-                    14: (
-                        "wagtail.blocks.BooleanBlock",
-                        (),
-                        {
-                            "default": False,
-                            "help_text": "Les agents retrouvent la demande en tapant ce nom (il est stocké chiffré, seule une empreinte permet la recherche).",
-                            "label": "Nom du demandeur",
-                            "required": False,
-                        },
-                    ),
-                    15: (
-                        "wagtail.blocks.StructBlock",
-                        [
-                            [
-                                ("label", 9),
-                                ("name", 10),
-                                ("help_text", 11),
-                                ("required", 12),
-                                ("condition", 8),
-                                ("max_length", 13),
-                                ("is_applicant_name", 14),
-                            ]
-                        ],
-                        {},
-                    ),
-                    16: (
-                        "wagtail.blocks.IntegerBlock",
-                        (),
-                        {
-                            "label": "Longueur maximale",
-                            "max_value": 10000,
-                            "min_value": 1,
-                            "required": False,
-                        },
-                    ),
-                    17: (
-                        "wagtail.blocks.StructBlock",
-                        [
-                            [
-                                ("label", 9),
-                                ("name", 10),
-                                ("help_text", 11),
-                                ("required", 12),
-                                ("condition", 8),
-                                ("max_length", 16),
-                            ]
-                        ],
-                        {},
-                    ),
-                    18: (
-                        "wagtail.blocks.BooleanBlock",
-                        (),
-                        {
-                            "default": True,
-                            "help_text": "L'accusé de réception et les nouvelles de la demande sont envoyés ici.",
-                            "label": "Adresse de contact",
-                            "required": False,
-                        },
-                    ),
-                    19: (
-                        "wagtail.blocks.StructBlock",
-                        [
-                            [
-                                ("label", 9),
-                                ("name", 10),
-                                ("help_text", 11),
-                                ("required", 12),
-                                ("condition", 8),
-                                ("is_contact", 18),
-                            ]
-                        ],
-                        {},
-                    ),
-                    20: (
-                        "wagtail.blocks.StructBlock",
-                        [
-                            [
-                                ("label", 9),
-                                ("name", 10),
-                                ("help_text", 11),
-                                ("required", 12),
-                                ("condition", 8),
-                            ]
-                        ],
-                        {},
-                    ),
-                    21: (
-                        "wagtail.blocks.DecimalBlock",
-                        (),
-                        {"label": "Minimum", "required": False},
-                    ),
-                    22: (
-                        "wagtail.blocks.DecimalBlock",
-                        (),
-                        {"label": "Maximum", "required": False},
-                    ),
-                    23: (
-                        "wagtail.blocks.BooleanBlock",
-                        (),
-                        {"default": True, "label": "Nombre entier", "required": False},
-                    ),
-                    24: (
-                        "wagtail.blocks.StructBlock",
-                        [
-                            [
-                                ("label", 9),
-                                ("name", 10),
-                                ("help_text", 11),
-                                ("required", 12),
-                                ("condition", 8),
-                                ("min_value", 21),
-                                ("max_value", 22),
-                                ("integer_only", 23),
-                            ]
-                        ],
-                        {},
-                    ),
-                    25: (
-                        "wagtail.blocks.DateBlock",
-                        (),
-                        {"label": "Date minimale", "required": False},
-                    ),
-                    26: (
-                        "wagtail.blocks.DateBlock",
-                        (),
-                        {"label": "Date maximale", "required": False},
-                    ),
-                    27: (
-                        "wagtail.blocks.BooleanBlock",
-                        (),
-                        {"default": False, "label": "Pas dans le futur", "required": False},
-                    ),
-                    28: (
-                        "wagtail.blocks.StructBlock",
-                        [
-                            [
-                                ("label", 9),
-                                ("name", 10),
-                                ("help_text", 11),
-                                ("required", 12),
-                                ("condition", 8),
-                                ("min_date", 25),
-                                ("max_date", 26),
-                                ("not_in_future", 27),
-                            ]
-                        ],
-                        {},
-                    ),
-                    29: ("wagtail.blocks.CharBlock", (), {"label": "Choix", "max_length": 255}),
-                    30: ("wagtail.blocks.ListBlock", (29,), {"label": "Choix", "min_num": 1}),
-                    31: (
-                        "wagtail.blocks.ChoiceBlock",
-                        [],
-                        {
-                            "choices": [
-                                ("radios", "Boutons radio"),
-                                ("select", "Liste déroulante"),
-                            ],
-                            "label": "Présentation",
-                        },
-                    ),
-                    32: (
-                        "wagtail.blocks.StructBlock",
-                        [
-                            [
-                                ("label", 9),
-                                ("name", 10),
-                                ("help_text", 11),
-                                ("required", 12),
-                                ("condition", 8),
-                                ("choices", 30),
-                                ("widget", 31),
-                            ]
-                        ],
-                        {},
-                    ),
-                    33: (
-                        "wagtail.blocks.StructBlock",
-                        [
-                            [
-                                ("label", 9),
-                                ("name", 10),
-                                ("help_text", 11),
-                                ("required", 12),
-                                ("condition", 8),
-                                ("choices", 30),
-                            ]
-                        ],
-                        {},
-                    ),
-                    34: (
-                        "wagtail.blocks.RichTextBlock",
-                        (),
-                        {
-                            "features": ["bold", "italic", "link", "ol", "ul", "h3"],
-                            "label": "Texte",
-                        },
-                    ),
-                    35: ("wagtail.blocks.StructBlock", [[("text", 34), ("condition", 8)]], {}),
-                    36: (
-                        "wagtail.blocks.CharBlock",
-                        (),
-                        {
-                            "default": "Enfant",
-                            "help_text": "Ex. « Enfant » : « Enfant 1 », « Enfant 2 »…",
-                            "label": "Nom d'un élément",
-                            "max_length": 60,
-                        },
-                    ),
-                    37: (
-                        "wagtail.blocks.CharBlock",
-                        (),
-                        {
-                            "default": "Ajouter un enfant",
-                            "label": "Bouton d'ajout",
-                            "max_length": 60,
-                        },
-                    ),
-                    38: (
-                        "wagtail.blocks.IntegerBlock",
-                        (),
-                        {"default": 1, "label": "Minimum", "max_value": 20, "min_value": 0},
-                    ),
-                    39: (
-                        "wagtail.blocks.IntegerBlock",
-                        (),
-                        {"default": 6, "label": "Maximum", "max_value": 20, "min_value": 1},
-                    ),
-                    40: (
-                        "wagtail.blocks.StreamBlock",
-                        [
-                            [
-                                ("texte_court", 15),
-                                ("texte_long", 17),
-                                ("email", 19),
-                                ("telephone", 20),
-                                ("nombre", 24),
-                                ("date", 28),
-                                ("choix_unique", 32),
-                                ("choix_multiples", 33),
-                                ("case_a_cocher", 20),
-                            ]
-                        ],
-                        {},
-                    ),
-                    41: (
-                        "wagtail.blocks.StructBlock",
-                        [
-                            [
-                                ("label", 9),
-                                ("name", 10),
-                                ("help_text", 11),
-                                ("required", 12),
-                                ("condition", 8),
-                                ("item_label", 36),
-                                ("add_label", 37),
-                                ("min_items", 38),
-                                ("max_items", 39),
-                                ("fields", 40),
-                            ]
-                        ],
-                        {},
-                    ),
-                    42: (
-                        "wagtail.blocks.StreamBlock",
-                        [
-                            [
-                                ("texte_court", 15),
-                                ("texte_long", 17),
-                                ("email", 19),
-                                ("telephone", 20),
-                                ("nombre", 24),
-                                ("date", 28),
-                                ("choix_unique", 32),
-                                ("choix_multiples", 33),
-                                ("case_a_cocher", 20),
-                                ("fichier", 20),
-                                ("adresse", 20),
-                                ("information", 35),
-                                ("groupe", 41),
-                            ]
-                        ],
-                        {},
-                    ),
-                    43: (
-                        "wagtail.blocks.StructBlock",
-                        [[("title", 0), ("intro", 1), ("condition", 8), ("fields", 42)]],
-                        {},
-                    ),
-                },
-                verbose_name="étapes",
-            ),
+            model_name='demarchepage',
+            name='steps',
+            field=wagtail.fields.StreamField([('step', 43)], block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': "Titre de l'étape", 'max_length': 120}), 1: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ul'], 'label': 'Introduction', 'required': False}), 2: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('all', 'toutes les conditions sont remplies'), ('any', 'au moins une condition est remplie')], 'label': 'Combinaison'}), 3: ('wagtail.blocks.CharBlock', (), {'help_text': "Nom technique d'un champ d'une étape précédente (ex. « regime_alimentaire ») ou d'une donnée certifiée (ex. « caf.quotient_familial »).", 'label': 'Champ ou donnée', 'max_length': 80}), 4: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('equals', 'est égal à'), ('differs', 'est différent de'), ('one_of', 'fait partie de (valeurs séparées par « ; »)'), ('contains', 'contient'), ('greater_than', 'est supérieur à'), ('greater_or_equal', 'est supérieur ou égal à'), ('less_than', 'est inférieur à'), ('less_or_equal', 'est inférieur ou égal à'), ('is_filled', 'est renseigné'), ('is_not_filled', "n'est pas renseigné")], 'label': 'Opérateur'}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'Valeur', 'max_length': 255, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('variable', 3), ('operator', 4), ('value', 5)]], {}), 7: ('wagtail.blocks.ListBlock', (6,), {'default': [], 'label': 'Conditions'}), 8: ('wagtail.blocks.StructBlock', [[('mode', 2), ('rules', 7)]], {'required': False}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Libellé', 'max_length': 255}), 10: ('wagtail.blocks.CharBlock', (), {'help_text': "Proposé à partir du libellé au premier enregistrement, puis figé : il sert de clé aux réponses enregistrées. Laissez vide pour qu'il soit proposé.", 'label': 'Nom technique', 'max_length': 50, 'required': False, 'validators': [django.core.validators.RegexValidator('^[a-z][a-z0-9_]{0,49}$', 'Lettres minuscules sans accents, chiffres et « _ », en commençant par une lettre.')]}), 11: ('wagtail.blocks.TextBlock', (), {'label': 'Aide', 'required': False, 'rows': 2}), 12: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'label': 'Obligatoire', 'required': False}), 13: ('wagtail.blocks.IntegerBlock', (), {'label': 'Longueur maximale', 'max_value': 255, 'min_value': 1, 'required': False}), 14: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'help_text': 'Les agents retrouvent la demande en tapant ce nom (il est stocké chiffré, seule une empreinte permet la recherche).', 'label': 'Nom du demandeur', 'required': False}), 15: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('max_length', 13), ('is_applicant_name', 14)]], {}), 16: ('wagtail.blocks.IntegerBlock', (), {'label': 'Longueur maximale', 'max_value': 10000, 'min_value': 1, 'required': False}), 17: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('max_length', 16)]], {}), 18: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'help_text': "L'accusé de réception et les nouvelles de la demande sont envoyés ici.", 'label': 'Adresse de contact', 'required': False}), 19: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('is_contact', 18)]], {}), 20: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8)]], {}), 21: ('wagtail.blocks.DecimalBlock', (), {'label': 'Minimum', 'required': False}), 22: ('wagtail.blocks.DecimalBlock', (), {'label': 'Maximum', 'required': False}), 23: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'label': 'Nombre entier', 'required': False}), 24: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('min_value', 21), ('max_value', 22), ('integer_only', 23)]], {}), 25: ('wagtail.blocks.DateBlock', (), {'label': 'Date minimale', 'required': False}), 26: ('wagtail.blocks.DateBlock', (), {'label': 'Date maximale', 'required': False}), 27: ('wagtail.blocks.BooleanBlock', (), {'default': False, 'label': 'Pas dans le futur', 'required': False}), 28: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('min_date', 25), ('max_date', 26), ('not_in_future', 27)]], {}), 29: ('wagtail.blocks.CharBlock', (), {'label': 'Choix', 'max_length': 255}), 30: ('wagtail.blocks.ListBlock', (29,), {'label': 'Choix', 'min_num': 1}), 31: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('radios', 'Boutons radio'), ('select', 'Liste déroulante')], 'label': 'Présentation'}), 32: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('choices', 30), ('widget', 31)]], {}), 33: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('choices', 30)]], {}), 34: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3'], 'label': 'Texte'}), 35: ('wagtail.blocks.StructBlock', [[('text', 34), ('condition', 8)]], {}), 36: ('wagtail.blocks.CharBlock', (), {'default': 'Enfant', 'help_text': 'Ex. « Enfant » : « Enfant 1 », « Enfant 2 »…', 'label': "Nom d'un élément", 'max_length': 60}), 37: ('wagtail.blocks.CharBlock', (), {'default': 'Ajouter un enfant', 'label': "Bouton d'ajout", 'max_length': 60}), 38: ('wagtail.blocks.IntegerBlock', (), {'default': 1, 'label': 'Minimum', 'max_value': 20, 'min_value': 0}), 39: ('wagtail.blocks.IntegerBlock', (), {'default': 6, 'label': 'Maximum', 'max_value': 20, 'min_value': 1}), 40: ('wagtail.blocks.StreamBlock', [[('texte_court', 15), ('texte_long', 17), ('email', 19), ('telephone', 20), ('nombre', 24), ('date', 28), ('choix_unique', 32), ('choix_multiples', 33), ('case_a_cocher', 20)]], {}), 41: ('wagtail.blocks.StructBlock', [[('label', 9), ('name', 10), ('help_text', 11), ('required', 12), ('condition', 8), ('item_label', 36), ('add_label', 37), ('min_items', 38), ('max_items', 39), ('fields', 40)]], {}), 42: ('wagtail.blocks.StreamBlock', [[('texte_court', 15), ('texte_long', 17), ('email', 19), ('telephone', 20), ('nombre', 24), ('date', 28), ('choix_unique', 32), ('choix_multiples', 33), ('case_a_cocher', 20), ('fichier', 20), ('adresse', 20), ('information', 35), ('groupe', 41)]], {}), 43: ('wagtail.blocks.StructBlock', [[('title', 0), ('intro', 1), ('condition', 8), ('fields', 42)]], {})}, verbose_name='étapes'),
         ),
         migrations.CreateModel(
-            name="AuditRecord",
+            name='AuditRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "at",
-                    models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, verbose_name="date"
-                    ),
-                ),
-                (
-                    "username",
-                    models.CharField(blank=True, max_length=150, verbose_name="identifiant"),
-                ),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("list", "Consultation de la liste"),
-                            ("view", "Consultation d'une demande"),
-                            ("export", "Export"),
-                            ("status", "Changement de statut"),
-                            ("download", "Téléchargement d'une pièce jointe"),
-                            ("delete", "Suppression"),
-                            ("access", "Export des données d'une personne"),
-                            ("erase", "Effacement des données d'une personne"),
-                            ("purge", "Purge (durée de conservation)"),
-                            ("login", "Connexion"),
-                            ("login_failed", "Échec de connexion"),
-                            ("fiche", "Consultation de la fiche habilitation"),
-                        ],
-                        db_index=True,
-                        max_length=20,
-                        verbose_name="action",
-                    ),
-                ),
-                ("submission_ids", models.JSONField(blank=True, default=list)),
-                (
-                    "references",
-                    models.JSONField(blank=True, default=list, verbose_name="références"),
-                ),
-                (
-                    "detail",
-                    models.JSONField(
-                        blank=True,
-                        default=dict,
-                        encoder=django.core.serializers.json.DjangoJSONEncoder,
-                        verbose_name="détail",
-                    ),
-                ),
-                (
-                    "ip_address",
-                    models.GenericIPAddressField(blank=True, null=True, verbose_name="adresse IP"),
-                ),
-                (
-                    "page",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="wagtailcore.page",
-                        verbose_name="démarche",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="utilisateur",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='date')),
+                ('username', models.CharField(blank=True, max_length=150, verbose_name='identifiant')),
+                ('action', models.CharField(choices=[('list', 'Consultation de la liste'), ('view', "Consultation d'une demande"), ('export', 'Export'), ('status', 'Changement de statut'), ('download', "Téléchargement d'une pièce jointe"), ('delete', 'Suppression'), ('access', "Export des données d'une personne"), ('erase', "Effacement des données d'une personne"), ('purge', 'Purge (durée de conservation)'), ('login', 'Connexion'), ('login_failed', 'Échec de connexion'), ('fiche', 'Consultation de la fiche habilitation')], db_index=True, max_length=20, verbose_name='action')),
+                ('submission_ids', models.JSONField(blank=True, default=list)),
+                ('references', models.JSONField(blank=True, default=list, verbose_name='références')),
+                ('detail', models.JSONField(blank=True, default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='détail')),
+                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='adresse IP')),
+                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page', verbose_name='démarche')),
+                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
             ],
             options={
-                "verbose_name": "trace d'accès",
-                "verbose_name_plural": "traces d'accès",
-                "ordering": ["-at", "-pk"],
+                'verbose_name': "trace d'accès",
+                'verbose_name_plural': "traces d'accès",
+                'ordering': ['-at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="StatusChange",
+            name='StatusChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "from_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("recue", "Reçue"),
-                            ("en_instruction", "En instruction"),
-                            ("a_completer", "À compléter"),
-                            ("acceptee", "Acceptée"),
-                            ("refusee", "Refusée"),
-                            ("sans_suite", "Classée sans suite"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("recue", "Reçue"),
-                            ("en_instruction", "En instruction"),
-                            ("a_completer", "À compléter"),
-                            ("acceptee", "Acceptée"),
-                            ("refusee", "Refusée"),
-                            ("sans_suite", "Classée sans suite"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "comment",
-                    wagtail_passfamille.security.crypto.EncryptedJSONField(
-                        blank=True, null=True, verbose_name="commentaire"
-                    ),
-                ),
-                ("at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "submission",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="status_changes",
-                        to="wagtail_passfamille.submission",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_status', models.CharField(blank=True, choices=[('recue', 'Reçue'), ('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('sans_suite', 'Classée sans suite')], max_length=20)),
+                ('to_status', models.CharField(choices=[('recue', 'Reçue'), ('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('sans_suite', 'Classée sans suite')], max_length=20)),
+                ('comment', wagtail_passfamille.security.crypto.EncryptedJSONField(blank=True, null=True, verbose_name='commentaire')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='wagtail_passfamille.submission')),
             ],
             options={
-                "verbose_name": "changement de statut",
-                "verbose_name_plural": "changements de statut",
-                "ordering": ["at", "pk"],
+                'verbose_name': 'changement de statut',
+                'verbose_name_plural': 'changements de statut',
+                'ordering': ['at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="UpstreamCall",
+            name='UpstreamCall',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ("wizard_instance", models.CharField(blank=True, db_index=True, max_length=64)),
-                ("source", models.CharField(max_length=10)),
-                ("endpoint", models.CharField(max_length=60)),
-                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("provider_code", models.CharField(blank=True, max_length=10)),
-                ("outcome", models.CharField(max_length=40)),
-                ("duration_ms", models.PositiveIntegerField(default=0)),
-                ("request_id", models.CharField(blank=True, max_length=100)),
-                ("cached", models.BooleanField(default=False)),
-                (
-                    "page",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="wagtailcore.page",
-                    ),
-                ),
-                (
-                    "submission",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="upstream_calls",
-                        to="wagtail_passfamille.submission",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('wizard_instance', models.CharField(blank=True, db_index=True, max_length=64)),
+                ('source', models.CharField(max_length=10)),
+                ('endpoint', models.CharField(max_length=60)),
+                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('provider_code', models.CharField(blank=True, max_length=10)),
+                ('outcome', models.CharField(max_length=40)),
+                ('duration_ms', models.PositiveIntegerField(default=0)),
+                ('request_id', models.CharField(blank=True, max_length=100)),
+                ('cached', models.BooleanField(default=False)),
+                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.page')),
+                ('submission', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='upstream_calls', to='wagtail_passfamille.submission')),
             ],
             options={
-                "verbose_name": "appel aux API",
-                "verbose_name_plural": "appels aux API",
-                "ordering": ["-at", "-pk"],
+                'verbose_name': 'appel aux API',
+                'verbose_name_plural': 'appels aux API',
+                'ordering': ['-at', '-pk'],
             },
         ),
     ]

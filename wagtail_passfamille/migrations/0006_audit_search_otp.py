@@ -4,34 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("wagtail_passfamille", "0005_rules"),
+        ('wagtail_passfamille', '0005_rules'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="auditrecord",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("list", "Consultation de la liste"),
-                    ("view", "Consultation d'une demande"),
-                    ("export", "Export"),
-                    ("status", "Changement de statut"),
-                    ("download", "Téléchargement d'une pièce jointe"),
-                    ("delete", "Suppression"),
-                    ("access", "Export des données d'une personne"),
-                    ("erase", "Effacement des données d'une personne"),
-                    ("purge", "Purge (durée de conservation)"),
-                    ("login", "Connexion"),
-                    ("login_failed", "Échec de connexion"),
-                    ("fiche", "Consultation de la fiche habilitation"),
-                    ("search", "Recherche d'une personne"),
-                    ("otp_device", "Changement de double authentification"),
-                ],
-                db_index=True,
-                max_length=20,
-                verbose_name="action",
-            ),
+            model_name='auditrecord',
+            name='action',
+            field=models.CharField(choices=[('list', 'Consultation de la liste'), ('view', "Consultation d'une demande"), ('export', 'Export'), ('status', 'Changement de statut'), ('download', "Téléchargement d'une pièce jointe"), ('delete', 'Suppression'), ('access', "Export des données d'une personne"), ('erase', "Effacement des données d'une personne"), ('purge', 'Purge (durée de conservation)'), ('login', 'Connexion'), ('login_failed', 'Échec de connexion'), ('fiche', 'Consultation de la fiche habilitation'), ('search', "Recherche d'une personne"), ('otp_device', 'Changement de double authentification')], db_index=True, max_length=20, verbose_name='action'),
         ),
     ]

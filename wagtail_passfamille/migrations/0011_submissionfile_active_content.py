@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("wagtail_passfamille", "0010_listing_indexes"),
+        ('wagtail_passfamille', '0010_listing_indexes'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="submissionfile",
-            name="active_content",
-            field=models.BooleanField(default=False, verbose_name="contenu actif"),
+            model_name='submissionfile',
+            name='active_content',
+            field=models.BooleanField(default=False, verbose_name='contenu actif'),
         ),
     ]
