@@ -16,6 +16,7 @@ from collections import OrderedDict
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.datastructures import MultiValueDict
