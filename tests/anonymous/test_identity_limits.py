@@ -5,18 +5,11 @@ import pytest
 
 from tests.certified.conftest import cantine, seeded  # noqa: F401
 from tests.demarches.helpers import LEFEBVRE as LEFEBVRE_FORM
+from wagtail_passfamille import sources
 from wagtail_passfamille.security.identity import identity_key, normalise_text, velocity_alarm
 
-LEFEBVRE = {
-    "nom_naissance": "LEFEBVRE",
-    "prenoms": ["ALEXIS", "GÉRÔME", "JEAN-PHILIPPE"],
-    "sexe": "F",
-    "annee": 1982,
-    "mois": 12,
-    "jour": 27,
-    "pays": "99100",
-    "commune": "08480",
-}
+# The staging family as the CAF source knows it (its preview family), not a copy of it.
+LEFEBVRE = dict(sources.get("caf").preview_family("lefebvre").identifiers)
 
 
 @pytest.mark.parametrize(
