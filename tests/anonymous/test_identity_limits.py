@@ -1,6 +1,8 @@
 """The per-identity lookup limit counts one person however the identity is typed; the velocity
 alarm fires once when a démarche sees many distinct identities."""
 
+import uuid
+
 import pytest
 
 from tests.certified.conftest import cantine, seeded  # noqa: F401
@@ -95,3 +97,41 @@ def test_the_identity_limit_counts_one_person_however_typed(cantine, settings): 
         pages.append(citizen.post("etape-3", {**LEFEBVRE_FORM, "caf__nom_naissance": nom}))
     assert [p.status_code for p in pages] == [302, 302, 200]
     assert "Trop de vérifications" in pages[-1].content.decode()
+
+
+def test_velocity_counts_every_identity_from_concurrent_requests(settings):
+    """Web nodes recording at the same moment never lose a count (no read-then-write): on the
+    shared Redis of production, where a read and its write let other requests in between."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    from wagtail_passfamille.security.identity import distinct_identities
+
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("REDIS_URL: the race needs a networked cache (CI's PostgreSQL + Redis pass)")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"velocity-race-{uuid.uuid4().hex}",
+        }
+    }
+
+    def record(thread):
+        for n in range(25):
+            distinct_identities("page-3", f"identity-{thread}-{n:02}-{'x' * 16}", 600)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(record, range(8)))
+    assert distinct_identities("page-3", "identity-0-00-" + "x" * 16, 600) == 200
+
+
+def test_velocity_alarm_stays_quiet_while_the_cache_is_down(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+    assert velocity_alarm("page-4", "someone", threshold=0, window=600) is False

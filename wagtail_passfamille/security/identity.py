@@ -17,8 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.cache import cache
-
+from wagtail_passfamille.security.cache import CacheUnavailable, counters
 from wagtail_passfamille.security.crypto import keyed_hash
 
 
@@ -51,24 +50,35 @@ def identity_key(source: str, identifiers: Mapping[str, Any]) -> str:
 
 def distinct_identities(scope: str, key: str, window: int, buckets: int = 6) -> int:
     """Record ``key`` under ``scope`` and return how many distinct keys the last ``window``
-    seconds saw (``buckets`` fixed buckets, so the window slides by ``window / buckets``)."""
+    seconds saw (``buckets`` fixed buckets, so the window slides by ``window / buckets``).
+
+    Atomic on a shared cache, so concurrent web nodes never lose a count: a key is counted once
+    per window (``add`` of its marker succeeds only for the first request), in the bucket of the
+    moment it was first seen (``incr``)."""
+    store = counters()
     width = max(window // buckets, 1)
     now = int(time.time() // width)
     name = f"passfamille:velocity:{keyed_hash('velocity', scope)[:24]}"
-    current = f"{name}:{now}"
-    seen = set(cache.get(current) or ())
-    if key[:16] not in seen:
-        seen.add(key[:16])
-        cache.set(current, seen, timeout=window + width)
-    found = cache.get_many([f"{name}:{now - i}" for i in range(buckets)])
-    return len(set().union(*(set(v) for v in found.values())))
+    if store.add(f"{name}:seen:{key[:16]}", 1, timeout=window):
+        current = f"{name}:{now}"
+        store.add(current, 0, timeout=window + width)
+        try:
+            store.incr(current)
+        except ValueError:  # evicted between add and incr: start the bucket again
+            store.set(current, 1, timeout=window + width)
+    found = store.get_many([f"{name}:{now - i}" for i in range(buckets)])
+    return sum(int(count) for count in found.values())
 
 
 def velocity_alarm(scope: str, key: str, threshold: int, window: int) -> bool:
-    """True once per window when ``scope`` (a démarche) exceeds ``threshold`` distinct keys."""
-    if distinct_identities(scope, key, window) <= threshold:
+    """True once per window when ``scope`` (a démarche) exceeds ``threshold`` distinct keys.
+
+    While the counters' cache is down nothing is counted (lookups are deferred then anyway)."""
+    try:
+        if distinct_identities(scope, key, window) <= threshold:
+            return False
+        bucket = int(time.time() // window)
+        alarm = f"passfamille:velocity-alarm:{keyed_hash('velocity', scope)[:24]}:{bucket}"
+        return counters().add(alarm, 1, window)
+    except CacheUnavailable:
         return False
-    bucket = int(time.time() // window)
-    return cache.add(
-        f"passfamille:velocity-alarm:{keyed_hash('velocity', scope)[:24]}:{bucket}", 1, window
-    )
