@@ -1,4 +1,5 @@
-"""Registration only: the submissions admin, the back-office's URLs, menu, panels."""
+"""Registration only: the submissions admin, the back-office's URLs, menu, panels, the démarche
+models (« Nouvelle démarche depuis un modèle ») and the démarche's copy."""
 
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from wagtail_passfamille.backoffice.panels import (
     add_dashboard_panel,
 )
 from wagtail_passfamille.citizen.wizard import DemarcheWizardView
-from wagtail_passfamille.editor import preview
+from wagtail_passfamille.editor import copy_views, preview, starter_views
 
 admin.register()
 
@@ -22,6 +23,16 @@ admin.register()
 @hooks.register("register_admin_urls")
 def register_backoffice_urls():
     return urls.urlpatterns()
+
+
+@hooks.register("register_admin_urls")
+def register_starter_urls():
+    return starter_views.urlpatterns()
+
+
+hooks.register("before_create_page", starter_views.before_create_page)
+hooks.register("register_page_header_buttons", starter_views.header_buttons)
+hooks.register("before_copy_page", copy_views.before_copy_page)
 
 
 @hooks.register("register_admin_menu_item")

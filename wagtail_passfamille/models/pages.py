@@ -22,6 +22,7 @@ from wagtail.models import Page
 from wagtail_passfamille.blocks import StepsBlock
 from wagtail_passfamille.blocks.rules import GatesBlock, GridsBlock
 from wagtail_passfamille.conf import get_setting, themed
+from wagtail_passfamille.models.demarche_form import DemarcheAdminForm
 from wagtail_passfamille.models.demarche_rules import DemarcheRulesMixin
 from wagtail_passfamille.models.demarche_serving import (  # noqa: F401  (re-exported)
     DemarcheServingMixin,
@@ -315,6 +316,9 @@ class DemarchePage(
     )
     parent_page_types = ["wagtail_passfamille.PortailFamillePage"]
     subpage_types = []
+    base_form_class = DemarcheAdminForm
+    # A copy is another démarche: its agents are chosen again (the copy view asks for them).
+    exclude_fields_in_copy = ["notified_agents"]
 
     def get_template(self, request, *args, **kwargs):
         return themed("demarche_closed.html")
