@@ -2,8 +2,8 @@
 démarche has its own) and the agents to notify asked again; the copy is a draft."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from wagtail_passfamille.models import DemarchePage
 
