@@ -10,6 +10,7 @@ class WagtailPassFamilleAppConfig(AppConfig):
 
     def ready(self):
         # Importing registers: system checks, signal receivers (notifications, login audit) and
-        # the admin hooks of the habilitation views (Wagtail only discovers wagtail_hooks).
+        # the admin hooks of the habilitation views and of the editor's pickers (Wagtail only
+        # discovers wagtail_hooks).
         from wagtail_passfamille import checks, signals  # noqa: F401
-        from wagtail_passfamille.editor import habilitation_views  # noqa: F401
+        from wagtail_passfamille.editor import habilitation_views, pickers  # noqa: F401

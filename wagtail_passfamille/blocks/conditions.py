@@ -1,9 +1,12 @@
 """Display conditions configured with blocks: "show if <variable> <operator> <value>"."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from wagtail_passfamille.blocks.values import ConditionValue
+from wagtail_passfamille import geo
+from wagtail_passfamille.blocks.pickers import VALUE, VARIABLE, PickedCharBlock
+from wagtail_passfamille.blocks.values import ConditionValue, split_choices
 
 OPERATOR_CHOICES = [
     ("equals", _("est égal à")),
@@ -20,16 +23,17 @@ OPERATOR_CHOICES = [
 
 
 class ConditionRuleBlock(blocks.StructBlock):
-    variable = blocks.CharBlock(
+    variable = PickedCharBlock(
         label=_("Champ ou donnée"),
         max_length=80,
+        picker=VARIABLE,
         help_text=_(
-            "Nom technique d'un champ d'une étape précédente (ex. « regime_alimentaire ») "
-            "ou d'une donnée certifiée (ex. « caf.quotient_familial »)."
+            "Choisissez un champ d'une étape précédente (par son étape et son libellé) ou une "
+            "donnée certifiée."
         ),
     )
     operator = blocks.ChoiceBlock(label=_("Opérateur"), choices=OPERATOR_CHOICES, default="equals")
-    value = blocks.CharBlock(label=_("Valeur"), required=False, max_length=255)
+    value = PickedCharBlock(label=_("Valeur"), required=False, max_length=255, picker=VALUE)
 
     class Meta:
         icon = "cog"
@@ -55,3 +59,39 @@ class ConditionBlock(blocks.StructBlock):
         value_class = ConditionValue
         collapsed = True
         form_classname = "passfamille-condition"
+
+    def clean(self, value, *args, **kwargs):
+        value = super().clean(value, *args, **kwargs)
+        errors = {}
+        for index, rule in enumerate(value.get("rules") or ()):
+            message = commune_problem(rule)
+            if message:
+                errors[index] = blocks.StructBlockValidationError(
+                    block_errors={"value": ValidationError(message)}
+                )
+        if errors:
+            raise blocks.StructBlockValidationError(
+                block_errors={"rules": blocks.ListBlockValidationError(block_errors=errors)}
+            )
+        return value
+
+
+# Certified data holding an INSEE code (« la commune de … »): the editor picks the commune.
+COMMUNE_VARIABLES = frozenset({"caf.commune", "dgfip.commune"})
+_VALUELESS = frozenset({"is_filled", "is_not_filled"})
+
+
+def commune_problem(rule) -> str | None:
+    """A commune condition must hold known INSEE codes (the picker stores them)."""
+    if (rule.get("variable") or "").strip() not in COMMUNE_VARIABLES:
+        return None
+    if rule.get("operator") in _VALUELESS:
+        return None
+    codes = split_choices(rule.get("value") or "")
+    unknown = [code for code in codes if not geo.is_known_commune_code(code)]
+    if unknown:
+        return _(
+            "« %(code)s » n'est pas un code INSEE de commune : choisissez la commune dans la "
+            "liste (recherche par nom ou code postal)."
+        ) % {"code": unknown[0]}
+    return None

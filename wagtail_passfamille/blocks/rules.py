@@ -12,6 +12,7 @@ from wagtail import blocks
 
 from wagtail_passfamille.blocks.conditions import ConditionBlock
 from wagtail_passfamille.blocks.fields import machine_name_validator
+from wagtail_passfamille.blocks.pickers import NUMBER_VARIABLE, PickedCharBlock
 from wagtail_passfamille.blocks.rules_messages import problem_message
 from wagtail_passfamille.blocks.values import CommaDecimalBlock
 from wagtail_passfamille.rules import (
@@ -26,10 +27,9 @@ from wagtail_passfamille.rules.problems import Severity
 from wagtail_passfamille.rules.text import machine_name
 
 VARIABLE_HELP = _(
-    "Une donnée numérique : « caf.quotient_familial », « dgfip.quotient_mensuel » (revenu "
-    "fiscal de référence ÷ 12 ÷ nombre de parts), « dgfip.quotient_annuel », "
-    "« dgfip.revenu_fiscal_reference », « caf.nombre_enfants », "
-    "« demarche.nombre_enfants_inscrits », ou le nom technique d'un champ « Nombre »."
+    "Une donnée numérique, choisie dans la liste : le quotient familial CAF/MSA, le quotient "
+    "fiscal mensuel (revenu fiscal de référence ÷ 12 ÷ nombre de parts) ou annuel, le nombre "
+    "d'enfants, ou un champ « Nombre » des étapes."
 )
 
 
@@ -215,7 +215,9 @@ class GridBlock(blocks.StructBlock):
         validators=[machine_name_validator],
         help_text=_("Ex. « repas », « garderie_matin ». Proposé à partir de l'intitulé si vide."),
     )
-    variable = blocks.CharBlock(label=_("Donnée"), max_length=80, help_text=VARIABLE_HELP)
+    variable = PickedCharBlock(
+        label=_("Donnée"), max_length=80, help_text=VARIABLE_HELP, picker=NUMBER_VARIABLE
+    )
     kind = blocks.ChoiceBlock(
         label=_("La grille donne"),
         choices=[("price", _("un prix")), ("reduction", _("une réduction en %"))],
