@@ -216,18 +216,23 @@ def test_csv_streams_in_chunks(client, demarche_a, agent, monkeypatch):
         submit(demarche_a, nom=f"Famille{index}")
     monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
     chunk_sizes, rows_built = [], []
-    original_iterator, original_value = QuerySet.iterator, exports.Column.value
+    original_iterator, original_cell = QuerySet.iterator, exports.RowReader.cell
 
     def iterator(self, chunk_size=None):
         chunk_sizes.append(chunk_size)
         return original_iterator(self, chunk_size=chunk_size)
 
-    def value(self, submission, *args):
-        rows_built.append(submission.pk)
-        return original_value(self, submission, *args)
+    def cell(self, column):
+        compiled = original_cell(self, column)
+
+        def value(row):
+            rows_built.append(row.pk)
+            return compiled(row)
+
+        return value
 
     monkeypatch.setattr(QuerySet, "iterator", iterator)
-    monkeypatch.setattr(exports.Column, "value", value)
+    monkeypatch.setattr(exports.RowReader, "cell", cell)
     response = export(client, "csv", ["base:reference", "answer:nom_demandeur"])
     assert isinstance(response, StreamingHttpResponse)
     stream = iter(response.streaming_content)

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tests.certified.conftest import cantine, seeded  # noqa: F401 (fixtures)
@@ -43,7 +44,7 @@ def expected_row(submission):
     return [
         submission.reference,
         "Inscription à la restauration scolaire 2026-2027",
-        exports.RowReader().base(submission, "submitted_at"),
+        timezone.localtime(submission.submitted_at).strftime("%Y-%m-%d %H:%M"),
         "Reçue",
         "Vérifiée",
         "Sans objet",

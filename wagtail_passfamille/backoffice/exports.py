@@ -11,25 +11,34 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from functools import partial
+from itertools import islice, repeat
+from operator import attrgetter
 from typing import Any
 
+import xlsxwriter
 from django.db.models import ExpressionWrapper, F, TextField
-from django.db.models.functions import Cast
+from django.db.models.functions import MD5, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wagtail_passfamille.backoffice.display import answer_text, humanize_key, source_label
 from wagtail_passfamille.blocks.schema import all_inputs
+from wagtail_passfamille.models.certified_record import CertifiedRecord
 from wagtail_passfamille.models.submissions import Decision, Status, Verification
 from wagtail_passfamille.rules.outcome import Outcome
 from wagtail_passfamille.security.crypto import decrypt_json_many
 
-CHUNK_SIZE = 500
+CHUNK_SIZE = 1000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CERTIFIED_SAMPLE = 200
+_MISSING = object()
+_UNTYPED = ("", None)
+# Cells that never hold text typed by a citizen or an editor: no formula to neutralise.
+SAFE_COLUMNS = {"base:reference", "base:submitted_at", "base:status", "base:verification"}
 
 
 def formula_safe(value: Any) -> Any:
@@ -50,23 +59,10 @@ class Column:
         return self.key.partition(":")[0]
 
     def value(self, submission, reader: RowReader | None = None) -> Any:
+        """This column's cell for one submission instance (the exports read rows in chunks
+        instead, with :meth:`RowReader.cell` compiled once per column)."""
         reader = reader or RowReader()
-        kind, _sep, name = self.key.partition(":")
-        if kind == "base":
-            return reader.base(submission, name)
-        if kind == "answer":
-            return reader.answer(submission, name)
-        if kind == "certified":
-            source, _sep, field = name.partition(".")
-            record = submission.certified_record.get(source)
-            if record is None:
-                return ""
-            if field == "verification":
-                return record.verification
-            return _flat((record.fields or {}).get(field))
-        if kind == "outcome":
-            return reader.outcome(submission, name)
-        return ""
+        return reader.cell(self)(reader.row_of(submission))
 
 
 def _flat(value) -> str:
@@ -81,12 +77,18 @@ def _flat(value) -> str:
     return str(value)
 
 
-def _snapshot_types(snapshot) -> dict[str, dict]:
+def _snapshot_types(snapshot) -> dict[str, tuple[str, tuple | None]]:
+    """Each answer's block type, and for a group the (type, name) of its sub-fields."""
     types = {}
     for step in snapshot or []:
         for field in (step.get("fields") if isinstance(step, dict) else None) or []:
             if field.get("name"):
-                types[field["name"]] = field
+                subs = None
+                if field.get("type") == "groupe":
+                    subs = tuple(
+                        (sub.get("type", ""), sub.get("name")) for sub in field.get("fields") or []
+                    )
+                types[field["name"]] = (field.get("type", ""), subs)
     return types
 
 
@@ -125,10 +127,21 @@ class _Memo(dict):
         return value
 
 
+# One submission as the exports read it: plain columns, decrypted answers and certified record,
+# the types of the answers (from the form snapshot, parsed once per distinct snapshot), the
+# outcome as text (parsed once per distinct text).
+ExportRow = namedtuple(
+    "ExportRow",
+    "pk reference page_id submitted_at status verification decision tariff "
+    "answers certified types outcome_text",
+)
+
+
 class RowReader:
     """What the rows of one export share, computed once per export rather than once per cell:
     démarche titles (no page row per submission), translated labels, form snapshots and
-    outcomes parsed once per distinct text, the text of repeated answers (a date of birth)."""
+    outcomes parsed once per distinct text, the text of repeated answers (a date of birth),
+    and one compiled function per column (:meth:`cell`)."""
 
     def __init__(self):
         self.titles = {}
@@ -137,7 +150,7 @@ class RowReader:
         self.decision = {k: str(v) for k, v in Decision.choices}
         self.yes, self.no = _("Oui"), _("Non")
         self.zone = timezone.get_current_timezone()
-        self._snapshots = _Memo(limit=200)
+        self.snapshots = _Memo(limit=200)
         self._outcomes = _Memo()
         self._texts = _Memo()
 
@@ -150,63 +163,95 @@ class RowReader:
             )
         return self.titles[page_id]
 
-    def base(self, s, name):
-        if name == "reference":
-            return s.reference
-        if name == "demarche":
-            return self.title(s.page_id)
-        if name == "submitted_at":
-            value = s.submitted_at
-            return value.astimezone(self.zone).strftime("%Y-%m-%d %H:%M") if value else ""
-        if name == "status":
-            return self.status.get(s.status, s.status)
-        if name == "verification":
-            return self.verification.get(s.verification, s.verification)
-        if name == "decision":
-            return self.decision.get(s.decision, s.decision)
-        if name == "tariff":
-            return s.tariff
-        return ""
+    def row_of(self, submission) -> ExportRow:
+        """An :class:`ExportRow` from a submission instance."""
+        outcome = submission.outcome if isinstance(submission.outcome, dict) else {}
+        return ExportRow(
+            submission.pk,
+            submission.reference,
+            submission.page_id,
+            submission.submitted_at,
+            submission.status,
+            submission.verification,
+            submission.decision,
+            submission.tariff,
+            submission.answers if isinstance(submission.answers, dict) else {},
+            submission.certified_record,
+            _snapshot_types(submission.form_snapshot),
+            json.dumps(outcome),
+        )
 
-    def snapshot_types(self, submission) -> dict[str, dict]:
-        text = getattr(submission, "snapshot_text", None)
-        if text is None:  # an instance loaded without export_queryset()
-            return _snapshot_types(submission.form_snapshot)
-        return self._snapshots.get_or(text, lambda: _snapshot_types(json.loads(text)))
+    def cell(self, column: Column) -> Callable[[ExportRow], Any]:
+        """The function giving ``column``'s cell of a row."""
+        kind, _sep, name = column.key.partition(":")
+        if kind == "base":
+            return self._base_cell(name)
+        if kind == "answer":
+            return partial(self.answer, name=name)
+        if kind == "certified":
+            source, _sep, field = name.partition(".")
+            return partial(self.certified, source=source, field=field)
+        if kind == "outcome":
+            return partial(self.outcome, name=name)
+        return lambda row: ""
+
+    def _base_cell(self, name):
+        if name in ("reference", "tariff"):
+            return attrgetter(name)
+        if name == "demarche":
+            return lambda row: (
+                self.titles[row.page_id]
+                if row.page_id in self.titles
+                else (self.title(row.page_id))
+            )
+        if name == "submitted_at":
+            zone = self.zone
+            return lambda row: (
+                row.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+                if row.submitted_at
+                else ""
+            )
+        if name in ("status", "verification", "decision"):
+            labels, get = getattr(self, name), attrgetter(name)
+            return lambda row: labels.get(get(row), get(row))
+        return lambda row: ""
 
     def text(self, block_type, value):
         return self._texts.get_or((block_type, value), lambda: answer_text(block_type, value))
 
-    def answer(self, submission, name):
-        answers = submission.answers if isinstance(submission.answers, dict) else {}
-        if name not in answers:
+    def answer(self, row, name):
+        value = row.answers.get(name, _MISSING)
+        if value is _MISSING:
             return ""
-        value = answers[name]
-        field = self.snapshot_types(submission).get(name, {})
-        if field.get("type") == "groupe" and isinstance(value, list):
-            subs = field.get("fields") or []
-            items = []
-            for entry in value:
-                entry = entry if isinstance(entry, dict) else {}
-                items.append(
-                    ", ".join(
-                        self.text(sub.get("type", ""), entry.get(sub.get("name")))
-                        for sub in subs
-                        if sub.get("name") in entry
-                    )
-                )
-            return " | ".join(items)
+        kind, subs = row.types.get(name, _UNTYPED)
+        if value.__class__ is str:  # most answers: their text is memoised
+            texts = self._texts
+            return texts[kind, value] if (kind, value) in texts else self.text(kind, value)
+        if subs is not None and isinstance(value, list):
+            return " | ".join(self.group_item(entry, subs) for entry in value)
         if isinstance(value, bool):
             return self.yes if value else self.no
         if isinstance(value, int | float):
             return value
-        return self.text(field.get("type", ""), value)
+        return self.text(kind, value)
 
-    def outcome(self, submission, name):
-        text = getattr(submission, "outcome_text", None)
-        if text is None:
-            outcome = submission.outcome if isinstance(submission.outcome, dict) else {}
-            return self._outcome_cell(outcome, name)
+    def group_item(self, entry, subs) -> str:
+        """One item of a group (a child) as « Léa, 14 mai 2018 »."""
+        entry = entry if isinstance(entry, dict) else {}
+        text = self.text
+        return ", ".join(text(kind, entry[name]) for kind, name in subs if name in entry)
+
+    @staticmethod
+    def certified(row, source, field):
+        record = row.certified.get(source)
+        if record is None:
+            return ""
+        if field == "verification":
+            return record.verification
+        return _flat((record.fields or {}).get(field))
+
+    def outcome(self, row, name):
+        text = row.outcome_text
         return self._outcomes.get_or(
             (text, name), lambda: self._outcome_cell(json.loads(text), name)
         )
@@ -276,53 +321,108 @@ ENCRYPTED_READS = {"answer": ("answers",), "certified": ("certified",)}
 PLAIN = ("pk", "reference", "page_id", "submitted_at", "status", "verification", "decision")
 
 
-def export_queryset(queryset, columns: list[Column] = ()):
-    """Only what the chosen columns read, never the page row, the contact e-mail or pending
-    lookups. Encrypted columns come as their tokens (``<name>_token``, decrypted by chunks in
-    :func:`iter_rows`); the snapshot and the outcome as text, parsed once per distinct text by
-    :class:`RowReader`."""
+def _reads(columns) -> dict[str, Any]:
+    """What the chosen columns read beyond the plain ones, in the order they are selected."""
     kinds = {column.kind for column in columns}
-    queryset = queryset.select_related(None).only(*PLAIN, "tariff")
-    tokens = {
+    reads = {
         f"{name}_token": ExpressionWrapper(F(name), output_field=TextField())
         for kind in sorted(kinds)
         for name in ENCRYPTED_READS.get(kind, ())
     }
-    texts = {}
     if "answer" in kinds:
-        texts["snapshot_text"] = Cast("form_snapshot", TextField())
+        reads["snapshot_key"] = MD5(Cast("form_snapshot", TextField()))
     if "outcome" in kinds:
-        texts["outcome_text"] = Cast("outcome", TextField())
-    return queryset.annotate(**tokens, **texts).order_by("submitted_at", "pk")
+        reads["outcome_text"] = Cast("outcome", TextField())
+    return reads
 
 
-def _decrypted_chunks(queryset, columns):
-    """The submissions in chunks of :data:`CHUNK_SIZE`, their encrypted columns decrypted
+def export_queryset(queryset, columns: list[Column] = ()):
+    """Only what the chosen columns read, as tuples (``values_list``): never the page row, the
+    contact e-mail or pending lookups. Encrypted columns come as their tokens, decrypted by
+    chunks in :func:`iter_rows`; the form snapshot as the MD5 of its text (the snapshot itself,
+    about half of a row's bytes, is read once per distinct snapshot); the outcome as text,
+    parsed once per distinct text by :class:`RowReader`."""
+    reads = _reads(columns)
+    return (
+        queryset.select_related(None)
+        .annotate(**reads)
+        .order_by("submitted_at", "pk")
+        .values_list(*PLAIN, "tariff", *reads)
+    )
+
+
+def _snapshot_types_of(queryset, reader, keys_and_pks) -> dict[str, dict]:
+    """The answers' types of each snapshot of a chunk (by MD5), those not seen yet read in one
+    query."""
+    found, wanted = {}, {}
+    for key, pk in keys_and_pks:
+        if key in found or key in wanted:
+            continue
+        if key in reader.snapshots:
+            found[key] = reader.snapshots[key]
+        else:
+            wanted[key] = pk
+    if wanted:
+        snapshots = dict(
+            queryset.model._base_manager.filter(pk__in=wanted.values()).values_list(
+                "pk", "form_snapshot"
+            )
+        )
+        for key, pk in wanted.items():
+            found[key] = reader.snapshots.get_or(
+                key, lambda pk=pk: _snapshot_types(snapshots.get(pk))
+            )
+    return found
+
+
+def _row_chunks(queryset, columns, reader):
+    """:class:`ExportRow` lists of :data:`CHUNK_SIZE`, their encrypted columns decrypted
     together (:func:`decrypt_json_many`): one call per column and chunk, not per cell."""
-    names = [
-        name
-        for kind in ENCRYPTED_READS
-        for name in ENCRYPTED_READS[kind]
-        if any(column.kind == kind for column in columns)
-    ]
+    reads = _reads(columns)
+    at = {name: index for index, name in enumerate([*PLAIN, "tariff", *reads])}
+    plain = len(PLAIN) + 1
     rows = export_queryset(queryset, columns).iterator(chunk_size=CHUNK_SIZE)
     while chunk := list(islice(rows, CHUNK_SIZE)):
-        for name in names:
-            values = decrypt_json_many([getattr(s, f"{name}_token") for s in chunk])
-            for submission, value in zip(chunk, values, strict=True):
-                setattr(submission, name, value if value is not None else {})
-        yield chunk
+        answers = certified = types = outcomes = repeat(None)
+        if "answers_token" in at:
+            index = at["answers_token"]
+            answers = [
+                value if isinstance(value, dict) else {}
+                for value in decrypt_json_many([row[index] for row in chunk])
+            ]
+            index = at["snapshot_key"]
+            chunk_types = _snapshot_types_of(queryset, reader, ((r[index], r[0]) for r in chunk))
+            types = [chunk_types[row[index]] for row in chunk]
+        if "certified_token" in at:
+            index = at["certified_token"]
+            certified = [
+                CertifiedRecord.from_dict(value or {})
+                for value in decrypt_json_many([row[index] for row in chunk])
+            ]
+        if "outcome_text" in at:
+            outcomes = [row[at["outcome_text"]] for row in chunk]
+        yield [
+            ExportRow(*row[:plain], *values)
+            for row, *values in zip(chunk, answers, certified, types, outcomes, strict=False)
+        ]
 
 
 def iter_rows(queryset, columns: list[Column], allowed_ids=None) -> Iterator[list]:
     """The header, then one row per submission, read in chunks (constant memory)."""
     yield [column.label for column in columns]
     reader = RowReader()
-    for chunk in _decrypted_chunks(queryset, columns):
-        for submission in chunk:
-            if allowed_ids is not None and submission.pk not in allowed_ids:
+    cells = [_safe(reader.cell(column), column.key) for column in columns]
+    for chunk in _row_chunks(queryset, columns, reader):
+        for row in chunk:
+            if allowed_ids is not None and row.pk not in allowed_ids:
                 continue  # not in what was audited (changed since): never exported unaudited
-            yield [formula_safe(column.value(submission, reader)) for column in columns]
+            yield [cell(row) for cell in cells]
+
+
+def _safe(cell, key):
+    if key in SAFE_COLUMNS:
+        return cell
+    return lambda row: formula_safe(cell(row))
 
 
 class _Echo:
@@ -339,21 +439,38 @@ def csv_stream(rows: Iterator[list]) -> Iterator[str]:
 
 
 def xlsx_file(rows: Iterator[list]):
-    """An XLSX written in write-only mode into an anonymous temporary file, rewound."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Demandes"))
-    for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
+    """An XLSX streamed row by row into an anonymous temporary file, rewound (xlsxwriter's
+    ``constant_memory`` mode: each row is written out as soon as the next one starts, strings
+    inline; every cell is written by its type, so that no text ever becomes a formula, a link
+    or a number)."""
     handle = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook.save(handle)
+    workbook = xlsxwriter.Workbook(
+        handle,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet(str(_("Demandes")))
+    write_string, write_number = sheet.write_string, sheet.write_number
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if value.__class__ is str:
+                if value:
+                    write_string(number, column, _xlsx_text(value))
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                write_number(number, column, value)
+            elif value is not None and value != "":
+                write_string(number, column, _xlsx_text(str(value)))
+    workbook.close()
     handle.seek(0)
     return handle
 
 
-def _xlsx_cell(value):
+def _xlsx_text(value: str) -> str:
     # Control characters are illegal in XLSX; a formula-looking string was already prefixed.
-    if isinstance(value, str):
-        return "".join(c for c in value if c >= " " or c in "\n\t")
-    return value
+    if value.isprintable():
+        return value
+    return "".join(c for c in value if c >= " " or c in "\n\t")
