@@ -469,8 +469,10 @@ def xlsx_file(rows: Iterator[list]):
     return handle
 
 
+# Control characters are illegal in XLSX (but tab and newline); a formula-looking string was
+# already prefixed.
+_CONTROL = {code: None for code in range(32) if chr(code) not in "\n\t"}
+
+
 def _xlsx_text(value: str) -> str:
-    # Control characters are illegal in XLSX; a formula-looking string was already prefixed.
-    if value.isprintable():
-        return value
-    return "".join(c for c in value if c >= " " or c in "\n\t")
+    return value.translate(_CONTROL) if not value.isprintable() else value
