@@ -281,7 +281,9 @@ class SubmissionInspectView(SubmissionLookupMixin, InspectView):
                 ),
                 "sections": display.answer_sections(submission, files_by_field),
                 "certified": display.certified_sections(submission),
-                "outcome": display.outcome_context(submission.outcome),
+                "outcome": display.outcome_context(
+                    submission.outcome, display.registered_names(submission)
+                ),
                 "files": files,
                 "changes": [
                     {

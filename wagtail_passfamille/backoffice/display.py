@@ -253,6 +253,11 @@ def _registered_first_names(submission) -> list[str]:
     return [str(item.get(field) or "") if isinstance(item, dict) else "" for item in items]
 
 
+def registered_names(submission) -> dict[int, str]:
+    """{position: first name} of the registered children (per-child refusals name them)."""
+    return dict(enumerate(_registered_first_names(submission)))
+
+
 def _matching_row(match, first_names):
     """« Enfant 1 — Léa » | « Rattaché au dossier » | why."""
     who = _("Enfant %(n)s") % {"n": match.position}
@@ -265,15 +270,16 @@ def _matching_row(match, first_names):
     }
 
 
-def outcome_context(outcome):
-    """Summary lines and each grid as it was when computed (its snapshot in the outcome)."""
+def outcome_context(outcome, names=None):
+    """Summary lines and each grid as it was when computed (its snapshot in the outcome);
+    ``names``: the registered children's first names, for the children a gate refused."""
     if not isinstance(outcome, dict) or not outcome:
         return None
 
     context = {"raw": None, "lines": [], "grids": [], "gates": []}
     try:
         parsed = Outcome.from_dict(outcome)
-        context["lines"] = parsed.summary_lines()
+        context["lines"] = parsed.summary_lines(names)
     except Exception:
         context["raw"] = nested_html(outcome)
         return context
@@ -297,13 +303,14 @@ def outcome_context(outcome):
                 "children": result.get("children") or [],
             }
         )
-    for result in outcome.get("gates") or []:
+    for result, gate_result in zip(outcome.get("gates") or [], parsed.gates, strict=False):
         gate = result.get("gate") or {}
         context["gates"].append(
             {
                 "name": gate.get("name") or gate.get("label") or "",
                 "message": gate.get("message") or "",
                 "decision": result.get("decision"),
+                "refused": gate_result.child_lines(names),
             }
         )
     return context

@@ -22,6 +22,13 @@ OPERATOR_CHOICES = [
 ]
 
 
+# A condition stored before the choice existed has none: it reads « au moins un ».
+QUANTIFIER_CHOICES = [
+    ("any", _("au moins un enfant (ou un choix coché)")),
+    ("all", _("chaque enfant (ou chaque choix coché)")),
+]
+
+
 class ConditionRuleBlock(blocks.StructBlock):
     variable = PickedCharBlock(
         label=_("Champ ou donnée"),
@@ -34,6 +41,15 @@ class ConditionRuleBlock(blocks.StructBlock):
     )
     operator = blocks.ChoiceBlock(label=_("Opérateur"), choices=OPERATOR_CHOICES, default="equals")
     value = PickedCharBlock(label=_("Valeur"), required=False, max_length=255, picker=VALUE)
+    quantifier = blocks.ChoiceBlock(
+        label=_("Pour une donnée de chaque enfant"),
+        choices=QUANTIFIER_CHOICES,
+        default="any",
+        help_text=_(
+            "Sur un champ du groupe des enfants, leur âge ou une liste de choix : la condition "
+            "est remplie pour au moins un enfant, ou pour chacun."
+        ),
+    )
 
     class Meta:
         icon = "cog"

@@ -51,6 +51,7 @@ class GateValue(RulesValue):
             allow_review=bool(self.get("allow_review")),
             review_message=self.get("review_message") or "",
             success_message=self.get("success_message") or "",
+            per_child=self.get("applies_to") == EACH_CHILD,
         )
 
 
@@ -95,6 +96,9 @@ class GridValue(RulesValue):
         )
 
 
+EACH_CHILD = "enfant"
+
+
 class GateBlock(blocks.StructBlock):
     name = blocks.CharBlock(
         label=_("Nom technique"),
@@ -108,6 +112,19 @@ class GateBlock(blocks.StructBlock):
         help_text=_(
             "Par exemple « dgfip.commune » est égal à « 51108 ». Une donnée inconnue (non "
             "trouvée, refusée, en attente) ne refuse jamais : la demande part « pour examen »."
+        ),
+    )
+    applies_to = blocks.ChoiceBlock(
+        label=_("S'applique à"),
+        choices=[
+            ("demande", _("la demande entière")),
+            (EACH_CHILD, _("chaque enfant inscrit, un par un")),
+        ],
+        default="demande",
+        help_text=_(
+            "« Chaque enfant » : la condition est vérifiée sur les données de chaque enfant (son "
+            "âge à la date de référence, les champs du groupe) ; un enfant qui ne la remplit pas "
+            "n'est pas inscrit, le message le nomme, et les autres enfants continuent."
         ),
     )
     message = blocks.TextBlock(

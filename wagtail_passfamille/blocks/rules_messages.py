@@ -53,6 +53,14 @@ def _templates():
             "L'opérateur « %(operator_label)s » ne s'applique pas à « %(variable)s »."
         ),
         "empty_group": _("Le groupe de conditions est vide."),
+        "quantifier_not_list": _(
+            "« Chaque enfant » ne s'applique qu'à une donnée de groupe répétable ou à une "
+            "liste : « %(variable)s » n'a qu'une valeur. Choisissez « au moins un enfant »."
+        ),
+        "per_child_without_child_data": _(
+            "« Pour chaque enfant » demande une condition sur une donnée de l'enfant (un champ "
+            "du groupe des enfants inscrits ou son âge)."
+        ),
         "scope_missing": _(
             "« %(variable)s » demande le droit « %(scope)s », absent de l'habilitation de "
             "cette démarche : la condition restera indéterminée."

@@ -8,7 +8,14 @@ from decimal import Decimal
 from django import forms
 from wagtail import blocks
 
-from wagtail_passfamille.rules.conditions import Condition, Group, GroupMode, Operator, Rule
+from wagtail_passfamille.rules.conditions import (
+    Condition,
+    Group,
+    GroupMode,
+    Operator,
+    Quantifier,
+    Rule,
+)
 from wagtail_passfamille.rules.text import machine_name
 
 
@@ -33,7 +40,9 @@ class ConditionValue(blocks.StructValue):
                 value = split_choices(value)
             elif operator in (Operator.IS_FILLED, Operator.IS_NOT_FILLED):
                 value = None
-            conditions.append(Condition(variable, operator, value))
+            quantifier = item.get("quantifier") or Quantifier.ANY
+            quantifier = quantifier if quantifier in set(Quantifier) else Quantifier.ANY
+            conditions.append(Condition(variable, operator, value, quantifier))
         if not conditions:
             return None
         return Group(GroupMode(self.get("mode") or "all"), tuple(conditions))

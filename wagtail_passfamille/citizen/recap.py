@@ -60,7 +60,7 @@ def step_rows(step_value, cleaned, certified_status=None):
                         "rows": sub_rows,
                     }
                 )
-            rows.append({"label": item.label, "group_items": items})
+            rows.append({"label": item.label, "name": item.name, "group_items": items})
         else:
             rows.append({"label": item.label, "value": display_value(item.block_type, value)})
     return rows

@@ -29,6 +29,7 @@ from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.disclosure import remember_receipt
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
+from wagtail_passfamille.citizen.per_child import PerChildMixin
 from wagtail_passfamille.citizen.franceconnect import data as franceconnect_data
 from wagtail_passfamille.citizen.franceconnect.views import end_session
 from wagtail_passfamille.citizen.franceconnect.wizard import FranceConnectWizardMixin
@@ -67,7 +68,11 @@ BACK_BUTTON = "wizard_goto_step"
 
 
 class DemarcheWizardView(
-    WizardSessionMixin, FranceConnectWizardMixin, WithoutJavaScriptMixin, NamedUrlSessionWizardView
+    WizardSessionMixin,
+    FranceConnectWizardMixin,
+    PerChildMixin,
+    WithoutJavaScriptMixin,
+    NamedUrlSessionWizardView,
 ):
     page = None
     storage_name = "wagtail_passfamille.citizen.storage.EncryptedSessionStorage"
@@ -316,8 +321,8 @@ class DemarcheWizardView(
         # never stop anyone) — unless the verdict comes from an anonymous lookup: saying it
         # would tell a stranger's situation; the submission carries it to the agents.
         outcome = self.outcome() if len(self.page.eligibility) else None
-        if outcome is not None and not outcome.can_submit and self.discloses():
-            return self.render(form, stopped=outcome.summary_lines())
+        if outcome is not None and not outcome.can_submit and self.discloses_outcome(outcome):
+            return self.render(form, stopped=outcome.summary_lines(self.child_names()))
         next_step = self.next_step_after(step)
         self.storage.current_step = next_step  # the next GET then changes nothing to store
         return redirect(self.get_step_url(next_step))
@@ -404,8 +409,8 @@ class DemarcheWizardView(
         recap_form = kwargs["recap_form"]
         outcome = self.outcome()
         disclose = self.discloses()
-        if outcome is not None and not outcome.can_submit and disclose:
-            return self.render(recap_form, stopped=outcome.summary_lines())
+        if outcome is not None and not outcome.can_submit and self.discloses_outcome(outcome):
+            return self.render(recap_form, stopped=outcome.summary_lines(self.child_names()))
         try:
             submission = self.page.process_submission(self, form_dict)
         except SubmissionError:
@@ -469,11 +474,14 @@ class DemarcheWizardView(
                 "franceconnect_data": self.franceconnect_results(),
             }
         )
+        refused = context["refused_children"] = self.refused_lines(self.per_child_outcome())
         if current == RECAP_SLUG:
             context["recap"] = build_recap(self)
             outcome = self.outcome()
+            self.mark_refused_items(context["recap"], outcome)
             if outcome is not None and self.discloses():
-                context["outcome_lines"] = outcome.summary_lines()
+                lines = outcome.summary_lines(self.child_names())
+                context["outcome_lines"] = [line for line in lines if line not in refused]
                 context["outcome_blocks"] = not outcome.can_submit
                 states = wizard_certified(self).states()
                 context["outcome_provisional"] = outcomes.is_provisional(outcome, states)

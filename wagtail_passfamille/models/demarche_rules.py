@@ -35,9 +35,14 @@ class DemarcheRulesMixin:
         return None
 
     def children_fields(self):
-        """The certified block's children group and fields (``blocks.children_fields``)."""
+        """The certified block's children group and fields (``blocks.children_fields``); without
+        one, the démarche's only repeatable group (its children's ages are still a datum)."""
         block = self.children_block()
-        return children_fields.resolve(self.steps, block.value) if block else None
+        found = children_fields.resolve(self.steps, block.value) if block else None
+        if found is None:
+            named = {"children_group": self.children_group.strip()} if self.children_group else {}
+            found = children_fields.resolve(self.steps, named or {"data": ["enfants"]})
+        return found
 
     def children_group_name(self) -> str | None:
         if self.children_group.strip():
@@ -92,7 +97,9 @@ class DemarcheRulesMixin:
                     gate_messages.append(explain(variable))
             problems = [
                 p
-                for p in validate_gate(gate, specs)
+                for p in validate_gate(
+                    gate, specs, children_group=self.children_group_name() or ""
+                )
                 if p.is_error and p.params.get("variable") not in missing
             ]
             gate_messages.extend(problem_message(p) for p in problems)

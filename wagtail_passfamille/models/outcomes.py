@@ -45,6 +45,21 @@ def rules_context(
     )
 
 
+def child_names(page, answers: dict) -> dict[int, str]:
+    """The registered children's first names by position (for « Inscription de Léa
+    impossible »): answers, never certified data."""
+    group = page.children_group_name()
+    items = (answers or {}).get(group) if group else None
+    if not isinstance(items, list):
+        return {}
+    field = page.child_first_name_field()
+    return {
+        position: str(item.get(field) or "").strip()
+        for position, item in enumerate(items)
+        if isinstance(item, dict)
+    }
+
+
 def page_rules(page):
     gates = [g for g in (child.value.as_gate() for child in page.eligibility) if g is not None]
     grids = [child.value.as_grid() for child in page.tariffs]

@@ -13,6 +13,7 @@ from .conditions import (
     Group,
     GroupMode,
     Operator,
+    Quantifier,
     Rule,
     answer_variable,
     evaluate,
@@ -29,6 +30,7 @@ from .gates import (
     validate_gate,
 )
 from .grid_validation import coverage_problems, validate_grid, validate_grids
+from .household import build_context, child_age_label, child_ages
 from .logic import UNKNOWN, Truth, Unknown, UnknownReason, all_of, any_of, is_unknown, unknown
 from .outcome import Outcome, compute_outcome
 from .problems import Problem, Severity, has_errors
@@ -47,6 +49,7 @@ from .tariffs import (
 from .variables import (
     CATALOGUE,
     CERTIFIED_VARIABLES,
+    CHILD_AGE,
     RESERVED_PREFIXES,
     Context,
     Facts,
@@ -54,8 +57,6 @@ from .variables import (
     VariableKind,
     VariableSpec,
     Verification,
-    build_context,
-    child_ages,
     quotient_annuel,
     quotient_mensuel,
     required_scopes,
@@ -64,6 +65,7 @@ from .variables import (
 __all__ = [
     "CATALOGUE",
     "CERTIFIED_VARIABLES",
+    "CHILD_AGE",
     "OPERATOR_LABELS",
     "RESERVED_PREFIXES",
     "UNKNOWN",
@@ -86,6 +88,7 @@ __all__ = [
     "Operator",
     "Outcome",
     "Problem",
+    "Quantifier",
     "RegisteredChild",
     "Rule",
     "Severity",
@@ -99,6 +102,7 @@ __all__ = [
     "answer_variable",
     "any_of",
     "build_context",
+    "child_age_label",
     "child_ages",
     "compute_outcome",
     "coverage_problems",

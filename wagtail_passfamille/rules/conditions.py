@@ -12,8 +12,11 @@ Comparisons are driven by the type of the variable's value:
   ("Végétarien" equals "vegetarien"); contains is a substring test;
 - text compared with a number or a date is read as one when it can be ("12" > 10);
 - booleans (a ticked box) compare with True/False or "oui"/"non";
-- a list (multiple choice, ``caf.ages_enfants``, ``group.sub_field``) holds when at least one
-  item does; contains means "one of the items equals"; differs is "no item equals".
+- a list (multiple choice, ``caf.ages_enfants``, ``group.sub_field``, ``demarche.age_enfant``)
+  holds when at least one item does (:attr:`Quantifier.ANY`, « au moins un enfant », the meaning
+  of every condition stored before the choice existed) or when every item does
+  (:attr:`Quantifier.ALL`, « chaque enfant »: a blank item is unknown, never a pass); contains
+  means "one of the items equals"; differs is "no item equals" whatever the quantifier.
 """
 
 from __future__ import annotations
@@ -29,6 +32,19 @@ from .coerce import canonical_decimal, normalise_text, to_bool, to_date, to_deci
 from .logic import Truth, Unknown, UnknownReason, all_of, any_of
 from .problems import Problem, Severity
 from .variables import CATALOGUE, Context, VariableKind, VariableSpec, is_blank
+
+
+class Quantifier(enum.StrEnum):
+    """How a condition on a list (a group's sub-field, the children's ages) reads its items."""
+
+    ANY = "any"  # « au moins un enfant »: the default, and what older conditions meant
+    ALL = "all"  # « chaque enfant »
+
+
+QUANTIFIER_LABELS: Mapping[Quantifier, str] = {
+    Quantifier.ANY: "au moins un enfant",
+    Quantifier.ALL: "chaque enfant",
+}
 
 
 class Operator(enum.StrEnum):
@@ -105,24 +121,35 @@ class Condition:
     variable: str
     operator: Operator
     value: object = None
+    quantifier: Quantifier = Quantifier.ANY
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "operator", Operator(self.operator))
         object.__setattr__(self, "value", _freeze_value(self.value))
+        object.__setattr__(self, "quantifier", Quantifier(self.quantifier or Quantifier.ANY))
 
     def evaluate(self, context: Context) -> Truth:
+        if self.quantifier is Quantifier.ALL and self.operator not in VALUELESS_OPERATORS:
+            items = context.items(self.variable)
+            if isinstance(items, tuple):
+                if self.operator is Operator.DIFFERS:  # "no item equals", as with ANY
+                    return ~any_of(_apply(Operator.EQUALS, i, self.value) for i in items)
+                return all_of(_apply(self.operator, item, self.value) for item in items)
         return _apply(self.operator, context.get(self.variable), self.value)
 
     def variables(self) -> frozenset[str]:
         return frozenset({self.variable})
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "type": "condition",
             "variable": self.variable,
             "operator": self.operator.value,
             "value": _json_value(self.value),
         }
+        if self.quantifier is not Quantifier.ANY:  # stored snapshots before it stay the same
+            data["quantifier"] = self.quantifier.value
+        return data
 
 
 class GroupMode(enum.StrEnum):
@@ -180,7 +207,9 @@ def rule_from_dict(data: Mapping[str, Any]) -> Rule:
 def _condition_from_dict(data: Mapping[str, Any]) -> Condition:
     if data.get("type", "condition") != "condition":
         raise ValueError("a group may only contain conditions")
-    return Condition(data["variable"], data["operator"], data.get("value"))
+    return Condition(
+        data["variable"], data["operator"], data.get("value"), data.get("quantifier") or "any"
+    )
 
 
 # ----- evaluation -----------------------------------------------------------------------------
@@ -326,6 +355,8 @@ def _validate_condition(
         code = "later_variable" if name in later or name.partition(".")[0] in later else None
         return [_problem(code or "unknown_variable", condition, "variable")]
     problems: list[Problem] = []
+    if condition.quantifier is Quantifier.ALL and spec is not None and not spec.multiple:
+        problems.append(_problem("quantifier_not_list", condition, "quantifier"))
     if spec is not None and granted_scopes is not None:
         for scope in spec.scopes:
             if scope not in granted_scopes:

@@ -43,15 +43,32 @@ class Outcome:
         """Some tariff is a default one, because its variable was unknown."""
         return any(result.default_applied for result in self.tariffs)
 
-    def summary_lines(self) -> list[str]:
+    @property
+    def refused_children(self) -> tuple[int, ...]:
+        """Positions of the registered children a per-child gate refuses."""
+        return tuple(sorted({p for result in self.gates for p in result.refused_positions}))
+
+    def child_lines(self, names: Mapping[int, str] | None = None) -> list[str]:
+        """« Inscription de Léa impossible : … », one per refused child and gate."""
+        return [line for result in self.gates for line in result.child_lines(names)]
+
+    def summary_lines(self, names: Mapping[int, str] | None = None) -> list[str]:
         """French lines for the recap step and the confirmation page.
 
         Gate messages first; when a gate stops the démarche, only the blocking messages (a
-        tariff the citizen cannot get would only confuse).
+        tariff the citizen cannot get would only confuse). ``names``: the registered
+        children's first names by position, for the children a per-child gate refuses.
         """
         if self.decision is Decision.NOT_ELIGIBLE:
-            return [result.message for result in self.gates if result.blocks and result.message]
-        lines = [result.message for result in self.gates if result.message]
+            return [
+                line
+                for result in self.gates
+                if result.blocks
+                for line in (result.child_lines(names) or [result.message])
+                if line
+            ]
+        lines = self.child_lines(names)
+        lines += [result.message for result in self.gates if result.message]
         for result in self.tariffs:
             lines.extend(result.summary_lines())
         return lines
@@ -94,5 +111,8 @@ def compute_outcome(
             "an outcome needs a reference date (pass `on` or build the context with one)"
         )
     results = evaluate_gates(gates, context)
-    tariffs = tuple(grid.compute(context) for grid in grids_valid_on(tuple(grids), day))
+    # A child refused by a per-child gate is not registered: not priced, not ranked.
+    refused = {p for result in results for p in result.refused_positions}
+    priced = context.without_children(refused)
+    tariffs = tuple(grid.compute(priced) for grid in grids_valid_on(tuple(grids), day))
     return Outcome(day, overall_decision(results), results, tariffs)

@@ -102,6 +102,14 @@ _MESSAGES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         f"L'opérateur « {_op(p)} » ne s'applique pas à « {p['variable']} »."
     ),
     "empty_group": lambda p: "Le groupe de conditions est vide.",
+    "quantifier_not_list": lambda p: (
+        f"« Chaque enfant » ne s'applique qu'à une donnée de groupe répétable ou à une liste : "
+        f"« {p['variable']} » n'a qu'une valeur. Choisissez « au moins un enfant »."
+    ),
+    "per_child_without_child_data": lambda p: (
+        "« Pour chaque enfant » demande une condition sur une donnée de l'enfant (un champ du "
+        "groupe des enfants inscrits ou son âge)."
+    ),
     "scope_missing": lambda p: (
         f"« {p['variable']} » demande le droit « {p['scope']} », absent de l'habilitation "
         "de cette démarche : la condition restera indéterminée."

@@ -144,10 +144,11 @@
     if (op === "is_not_filled") { return values.length === 0; }
     if (!values.length) { return null; }  // unknown: the server decides
     var wanted = Array.isArray(expected) ? expected.map(normalise) : [normalise(expected)];
-    var any = function (fn) { return values.some(fn); };
+    // « chaque enfant »: every item must hold; « au moins un enfant » (the default): one.
+    var any = function (fn) { return condition.quantifier === "all" ? values.every(fn) : values.some(fn); };
     switch (op) {
       case "equals": return any(function (v) { return normalise(v) === wanted[0]; });
-      case "differs": return !any(function (v) { return normalise(v) === wanted[0]; });
+      case "differs": return !values.some(function (v) { return normalise(v) === wanted[0]; });
       case "one_of": return any(function (v) { return wanted.indexOf(normalise(v)) !== -1; });
       case "contains": return any(function (v) { return normalise(v).indexOf(wanted[0]) !== -1; });
       case "greater_than": return any(function (v) { return parseFloat(v.replace(",", ".")) > parseFloat(String(expected).replace(",", ".")); });
