@@ -65,9 +65,10 @@ def test_chaque_enfant_on_a_group_sub_field_counts_a_blank_child_as_unknown():
     assert each_pai.evaluate(context(TOM, ZOE)) is Truth.FALSE
     assert each_pai.evaluate(context(TOM, {**TOM, "pai": ""})) is Truth.UNKNOWN
     # « au moins un » ignores the blank child, as before.
-    assert Condition("enfants.pai", "equals", "Oui").evaluate(
-        context(TOM, {**TOM, "pai": ""})
-    ) is Truth.TRUE
+    assert (
+        Condition("enfants.pai", "equals", "Oui").evaluate(context(TOM, {**TOM, "pai": ""}))
+        is Truth.TRUE
+    )
 
 
 def test_stored_conditions_without_a_quantifier_read_au_moins_un():

@@ -67,9 +67,7 @@ def test_a_per_child_gate_refuses_exactly_the_children_it_fails(items, rules, re
     context = family(items)
     outcome = compute_outcome([gate], [], context)
     failing = [
-        n
-        for n in range(len(items))
-        if gate.rule.evaluate(context.for_child(n)) is Truth.FALSE
+        n for n in range(len(items)) if gate.rule.evaluate(context.for_child(n)) is Truth.FALSE
     ]
     assert outcome.refused_children == (() if review else tuple(failing))
     assert outcome.can_submit is (review or len(failing) < len(items))

@@ -90,7 +90,8 @@ def answer_sections(submission, files_by_field):
         if name not in seen
     ]
     for name in files_by_field:
-        if name not in seen and name not in answers:
+        # « enfants.1.document_pai »: a file of a group's item, shown in that item.
+        if name not in seen and name not in answers and name.partition(".")[0] not in seen:
             extra.append(
                 {
                     "label": humanize_key(name),
@@ -120,6 +121,9 @@ def _row(field, value, files_by_field):
                         {
                             "label": sub.get("label") or sub.get("name"),
                             "value": answer_text(sub.get("type", ""), entry.get(sub.get("name"))),
+                            "files": files_by_field.get(f"{name}.{number - 1}.{sub.get('name')}")
+                            if sub.get("type") == "fichier"
+                            else [],
                         }
                         for sub in field.get("fields") or []
                     ],

@@ -261,8 +261,8 @@ class InformationBlock(blocks.StructBlock):
         value_class = FieldValue
 
 
-# Types allowed inside a repeatable group: one level only, so no group (and no file: a file
-# per item would need per-item storage the wizard does not have).
+# Types allowed inside a repeatable group: one level only, so no group; a file per item (a PAI
+# per child) is stored like any other, keyed « group.item.sub_field » (``GROUP_FIELD_BLOCKS``).
 SIMPLE_FIELD_BLOCKS = [
     ("texte_court", TextFieldBlock()),
     ("texte_long", TextAreaFieldBlock()),
@@ -276,13 +276,16 @@ SIMPLE_FIELD_BLOCKS = [
 ]
 
 
+GROUP_FIELD_BLOCKS = [*SIMPLE_FIELD_BLOCKS, ("fichier", FileFieldBlock())]
+
+
 class GroupFieldsBlock(blocks.StreamBlock):
     class Meta:
         min_num = 1
         label = _("Champs de chaque élément")
 
     def __init__(self, **kwargs):
-        super().__init__(SIMPLE_FIELD_BLOCKS, **kwargs)
+        super().__init__(GROUP_FIELD_BLOCKS, **kwargs)
 
 
 class GroupFieldBlock(BaseFieldBlock):

@@ -66,7 +66,9 @@ class StepForm(forms.Form):
         self.formsets = {}
         for name, spec in self.group_specs.items():
             formset = spec.formset_class(
-                data=self.data if self.is_bound else None, prefix=self.add_prefix(name)
+                data=self.data if self.is_bound else None,
+                files=self.files if self.is_bound else None,
+                prefix=self.add_prefix(name),
             )
             formset.spec = spec
             formset.name = name

@@ -18,6 +18,7 @@ from django.utils.http import http_date
 from formtools.wizard.storage.base import BaseStorage
 
 from wagtail_passfamille.citizen.uploads import KNOWN_TYPES, DetectedType
+from wagtail_passfamille.citizen.wizard_data import remove_item_files
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.security.crypto import InvalidToken, decrypt_json, encrypt_json, fernet
 
@@ -93,6 +94,12 @@ class EncryptedSessionStorage(BaseStorage):
         for field, uploaded in (files or {}).items():
             if getattr(getattr(uploaded, "detected_type", None), "active_content", False):
                 self.data[self.step_files_key][step][field]["active_content"] = True
+
+    def remove_item_files(self, step, formset, index):
+        """A group's item removed: its files are deleted, the next items' files move down."""
+        stored = self.data[self.step_files_key].get(step, {})
+        self._tmp_files += remove_item_files(stored, formset, index)
+        self._files.clear()  # reopened under their new keys
 
     def discard(self):
         """Forget the instance entirely (after submission): nothing stays in the session."""

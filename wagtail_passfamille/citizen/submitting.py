@@ -45,6 +45,28 @@ def form_snapshot(page, step_names):
     return snapshot
 
 
+def is_upload(value) -> bool:
+    return hasattr(value, "read") and hasattr(value, "size")
+
+
+def file_answer(value) -> dict:
+    return {"nom": getattr(value, "safe_name", value.name), "taille": value.size}
+
+
+def group_file_name(group: str, position: int, sub_field: str) -> str:
+    """The ``SubmissionFile.field_name`` of a file in a group's item: « enfants.1.document_pai »
+    (the item's position as entered, 0-based)."""
+    return f"{group}.{position}.{sub_field}"
+
+
+def item_file(group, position, sub_field, value, uploads):
+    """A group item's answer; a file is kept aside to be stored, its answer is its name."""
+    if not is_upload(value):
+        return value
+    uploads.append((group_file_name(group, position, sub_field), value))
+    return file_answer(value)
+
+
 def collect_answers(final_forms):
     answers, uploads, contact_email, applicant_name = {}, [], None, ""
     for form in final_forms.values():
@@ -61,13 +83,15 @@ def collect_answers(final_forms):
                 continue
             if getattr(field, "is_applicant_name", False) and value and not applicant_name:
                 applicant_name = value
-            if hasattr(value, "read") and hasattr(value, "size"):  # an uploaded file
+            if is_upload(value):
                 uploads.append((name, value))
-                answers[name] = {
-                    "nom": getattr(value, "safe_name", value.name),
-                    "taille": value.size,
-                }
+                answers[name] = file_answer(value)
                 continue
+            if name in getattr(form, "formsets", {}) and isinstance(value, list):
+                value = [
+                    {key: item_file(name, n, key, v, uploads) for key, v in item.items()}
+                    for n, item in enumerate(value)
+                ]
             answers[name] = to_answer(value)
             if contact_email is None and getattr(field, "is_contact", False) and value:
                 contact_email = value

@@ -13,7 +13,6 @@ import logging
 import time
 from collections import OrderedDict
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError
@@ -29,10 +28,10 @@ from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.disclosure import remember_receipt
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
-from wagtail_passfamille.citizen.per_child import PerChildMixin
 from wagtail_passfamille.citizen.franceconnect import data as franceconnect_data
 from wagtail_passfamille.citizen.franceconnect.views import end_session
 from wagtail_passfamille.citizen.franceconnect.wizard import FranceConnectWizardMixin
+from wagtail_passfamille.citizen.per_child import PerChildMixin
 from wagtail_passfamille.citizen.recap import build_recap
 from wagtail_passfamille.citizen.storage import session_cookie
 from wagtail_passfamille.citizen.submitting import SubmissionError, submit
@@ -44,7 +43,7 @@ from wagtail_passfamille.citizen.wizard_actions import (
     SEARCH_BUTTON,
     WithoutJavaScriptMixin,
 )
-from wagtail_passfamille.citizen.wizard_data import posted_keys
+from wagtail_passfamille.citizen.wizard_data import file_fields, posted_keys
 from wagtail_passfamille.citizen.wizard_forms import (
     RecapForm,
     cached_form_class,
@@ -339,10 +338,8 @@ class DemarcheWizardView(
         """Only the new uploads of the form's file fields reach the wizard's file storage."""
         return {
             bound_field.html_name: form.files[bound_field.html_name]
-            for bound_field in form
-            if isinstance(bound_field.field, forms.FileField)
-            and bound_field.html_name in self.request.FILES
-            and bound_field.html_name in form.files
+            for bound_field in file_fields(form)
+            if bound_field.html_name in self.request.FILES and bound_field.html_name in form.files
         }
 
     def store_step(self, step, form):

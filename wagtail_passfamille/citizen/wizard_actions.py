@@ -37,7 +37,8 @@ class WithoutJavaScriptMixin:
                 and formset.total_form_count() > formset.spec.min_items
             ):
                 remove_item(data, formset, int(index))
-        form = self.get_form(step=step, data=data)
+                self.storage.remove_item_files(step, formset, int(index))
+        form = self.get_form(step=step, data=data, files=self.storage.get_step_files(step))
         self.storage.set_step_data(step, self.get_form_step_data(form))
         form.show_errors = False
         return self.render(form)

@@ -23,6 +23,38 @@ def posted_keys(form):
     return keys
 
 
+def file_fields(form):
+    """The bound file fields of a step: its own, and those of its groups' items a condition
+    shows (a PAI document is kept only for a child whose PAI is « Oui »)."""
+    for bound_field in form:
+        if isinstance(bound_field.field, forms.FileField):
+            yield bound_field
+    for formset in getattr(form, "formsets", {}).values():
+        for item in formset.forms:
+            shown = getattr(item, "cleaned_data", None)
+            for bound_field in item:
+                if isinstance(bound_field.field, forms.FileField) and (
+                    shown is None or bound_field.name in shown
+                ):
+                    yield bound_field
+
+
+def remove_item_files(stored, formset, index):
+    """Item ``index`` removed: its stored files go (their storage names are returned, to be
+    deleted), the following items' files move down with their answers."""
+    total = formset.total_form_count()
+    dropped = []
+    for name in formset.form.base_fields:
+        key = f"{formset.prefix}-{index}-{name}"
+        if key in stored:
+            dropped.append(stored.pop(key)["tmp_name"])
+        for position in range(index + 1, total):
+            source = f"{formset.prefix}-{position}-{name}"
+            if source in stored:
+                stored[f"{formset.prefix}-{position - 1}-{name}"] = stored.pop(source)
+    return dropped
+
+
 def remove_item(data, formset, index):
     """Drop item ``index`` of a formset in posted data, shifting the following items down."""
     total = formset.total_form_count()

@@ -97,9 +97,7 @@ class DemarcheRulesMixin:
                     gate_messages.append(explain(variable))
             problems = [
                 p
-                for p in validate_gate(
-                    gate, specs, children_group=self.children_group_name() or ""
-                )
+                for p in validate_gate(gate, specs, children_group=self.children_group_name() or "")
                 if p.is_error and p.params.get("variable") not in missing
             ]
             gate_messages.extend(problem_message(p) for p in problems)

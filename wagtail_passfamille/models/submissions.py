@@ -155,7 +155,8 @@ class SubmissionFile(models.Model):
         on_delete=models.CASCADE,
         related_name="files",
     )
-    field_name = models.CharField(max_length=50)
+    # A field's machine name, or « group.position.sub_field » for a file in a group's item.
+    field_name = models.CharField(max_length=110)
     storage_name = models.CharField(max_length=255, unique=True)
     original_name = EncryptedJSONField(_("nom d'origine"))
     content_type = models.CharField(max_length=100)
