@@ -79,10 +79,19 @@ class Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.elements = []
         self.text = html
+        self.in_template = 0
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, {k: (v if v is not None else "") for k, v in attrs}))
+        # A <template>'s content is inert (never shown nor posted): passfamille.js clones it.
+        if tag == "template":
+            self.in_template += 1
+        elif not self.in_template:
+            self.elements.append((tag, {k: (v if v is not None else "") for k, v in attrs}))
+
+    def handle_endtag(self, tag):
+        if tag == "template":
+            self.in_template -= 1
 
     handle_startendtag = handle_starttag
 
@@ -107,7 +116,10 @@ class Page(HTMLParser):
             elif tag == "option" and select is not None and "selected" in attrs:
                 select[2] = attrs.get("value")
             elif tag in ("input", "textarea", "button"):
-                if attrs.get("name") == "csrfmiddlewaretoken":
+                # A hidden button cannot be pressed (« Retirer » at the group's minimum).
+                if attrs.get("name") == "csrfmiddlewaretoken" or (
+                    tag == "button" and "hidden" in attrs
+                ):
                     continue
                 controls.append(
                     [

@@ -72,8 +72,8 @@ def test_unseen_staging_families_get_their_qf_and_bracket(citizen_page, demo, sa
         page.get_by_label("Mois", exact=True).fill("12")
         page.get_by_label("Année").fill("1989")
         page.get_by_label("Commune de naissance").fill("Rennes 35")
-        walk.press_button("Rechercher la commune", step_url("etape-3"))
-        page.get_by_label("Rennes (35)").check()
+        page.get_by_role("button", name="Rechercher la commune").click()
+        page.get_by_role("button", name="Rennes (35)").click()  # the JSON endpoint's results
 
     walk_family(walk, leroy)
     second = Submission.objects.exclude(pk=first.pk).get()

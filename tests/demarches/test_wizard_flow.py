@@ -192,6 +192,11 @@ def test_previous_button_keeps_what_was_typed(cantine):
     assert "pf-error-summary" not in back  # coming back is not an error
 
 
+def items_shown(html):
+    """Group items on the page, not counting the blank one of the <template> (for JS)."""
+    return re.sub(r"<template.*?</template>", "", html, flags=re.S).count('class="pf-group__item"')
+
+
 def test_add_and_remove_children_without_javascript(cantine):
     citizen = Citizen(cantine)
     citizen.start()
@@ -200,7 +205,7 @@ def test_add_and_remove_children_without_javascript(cantine):
     added = citizen.post("etape-2", enfants(ENFANT_LEA), raw={"passfamille_add": "enfants"})
     html = added.content.decode()
     assert added.status_code == 200
-    assert html.count('class="pf-group__item"') == 2
+    assert items_shown(html) == 2
     assert "pf-error-summary" not in html  # the step is not validated
     assert f'name="{prefix}-enfants-TOTAL_FORMS" value="2"' in html
     assert 'value="Léa"' in html
@@ -211,7 +216,7 @@ def test_add_and_remove_children_without_javascript(cantine):
         raw={"passfamille_remove": "enfants-0"},
     )
     html = removed.content.decode()
-    assert html.count('class="pf-group__item"') == 1
+    assert items_shown(html) == 1
     assert 'value="Noé"' in html and 'value="Léa"' not in html
 
 
@@ -223,12 +228,12 @@ def test_the_group_is_bounded_whatever_the_management_form_says(cantine):
     response = citizen.post("etape-2", enfants(*many, total=100000))
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('class="pf-group__item"') <= 6
+    assert items_shown(html) <= 6
     assert "pf-error-summary" in html
     adding = citizen.post(
         "etape-2", enfants(*many[:6], total=6), raw={"passfamille_add": "enfants"}
     )
-    assert adding.content.decode().count('class="pf-group__item"') == 6
+    assert items_shown(adding.content.decode()) == 6
 
 
 @pytest.mark.parametrize("slug", ["etape-4", "etape-6", "recapitulatif"])

@@ -48,59 +48,176 @@
     sync();
   });
 
-  // Birthplace search as one types (the "Rechercher" button does the same without JavaScript).
+  // Birthplace search through the JSON endpoint: as one types, with « Rechercher la commune »
+  // and with Enter in the box, the results come into the page as a list of buttons (no round
+  // trip). Without JavaScript, or when the endpoint fails, the server searches (the button).
   Array.prototype.forEach.call(document.querySelectorAll("[data-commune-search]"), function (box) {
     var input = box.querySelector('input[type="text"]');
     var results = box.querySelector(".pf-commune__results");
-    var hidden = box.querySelector('input[type="hidden"]');
-    if (!input || !results || !window.fetch) { return; }
-    var name = hidden ? hidden.name : input.name.replace("commune_recherche", "commune");
-    var timer = null;
     var button = box.querySelector('button[name="passfamille_search"]');
-    // Enter in the search box searches (the server's search), instead of sending the step.
-    input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && button) {
-        event.preventDefault();
-        button.click();
+    if (!input || !results || !window.fetch) { return; }
+    var hidden = box.querySelector('input[type="hidden"]');
+    var name = hidden ? hidden.name : input.name.replace("commune_recherche", "commune");
+    if (hidden) { box.insertBefore(hidden, results); }  // outside what a new search replaces
+    if (!results.id) { results.id = name + "-results"; }
+    results.setAttribute("tabindex", "-1");
+    results.removeAttribute("aria-live");  // the status below says what changed, once
+    var status = document.createElement("p");
+    status.className = "pf-visually-hidden";
+    status.setAttribute("role", "status");
+    box.appendChild(status);
+    var label = function (key, fallback) { return results.getAttribute("data-" + key + "-label") || fallback; };
+    var timer = null, latest = 0, serverSearch = false;
+
+    function paragraph(text, className) {
+      var p = document.createElement("p");
+      if (className) { p.className = className; }
+      p.textContent = text;
+      results.appendChild(p);
+      return p;
+    }
+    function choose(commune) {
+      if (!hidden) {
+        hidden = document.createElement("input");
+        hidden.type = "hidden"; hidden.name = name;
+        box.insertBefore(hidden, results);
       }
+      hidden.value = commune.code;
+      results.textContent = "";
+      var chosen = paragraph(label("chosen", "Commune choisie :") + " ");
+      var strong = document.createElement("strong");
+      strong.textContent = commune.label;
+      chosen.appendChild(strong);
+      status.textContent = label("chosen", "Commune choisie :") + " " + commune.label;
+      results.focus();
+    }
+    function show(data, explicit) {
+      if (hidden) { hidden.value = ""; }  // a new search replaces the commune chosen before
+      results.textContent = "";
+      var heading = paragraph(data.results.length ? label("choose", "Choisissez votre commune de naissance")
+        : label("none", "Aucune commune ne correspond."), "pf-label");
+      heading.id = results.id + "-heading";
+      if (data.truncated) { paragraph(label("more", ""), "pf-hint"); }
+      if (!data.results.length) { paragraph(label("abroad", ""), "pf-hint"); }
+      var list = document.createElement("ul");
+      list.className = "pf-commune__list";
+      list.setAttribute("aria-labelledby", heading.id);
+      data.results.forEach(function (commune) {
+        var item = document.createElement("li");
+        var choice = document.createElement("button");
+        choice.type = "button";
+        choice.className = "pf-button pf-button--secondary";
+        choice.textContent = commune.label;
+        choice.addEventListener("click", function () { choose(commune); });
+        item.appendChild(choice); list.appendChild(item);
+      });
+      if (data.results.length) { results.appendChild(list); }
+      status.textContent = data.results.length
+        ? label("found", "Communes trouvées :") + " " + data.results.length
+        : heading.textContent;
+      if (explicit) { results.focus(); }
+    }
+    function search(explicit) {
+      var query = input.value.trim(), ticket = ++latest;
+      window.clearTimeout(timer);
+      return fetch(box.getAttribute("data-commune-search") + "?q=" + encodeURIComponent(query),
+                   {headers: {Accept: "application/json"}})
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.json();
+        })
+        .then(function (data) { if (ticket === latest) { show(data, explicit); } })
+        .catch(function () {
+          if (explicit && button) { serverSearch = true; button.click(); }  // the server searches
+        });
+    }
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); search(true); }
     });
+    if (button) {
+      button.addEventListener("click", function (event) {
+        if (serverSearch) { return; }
+        event.preventDefault();
+        search(true);
+      });
+    }
     input.addEventListener("input", function () {
       window.clearTimeout(timer);
-      var query = input.value.trim();
-      if (query.length < 2) { return; }
-      timer = window.setTimeout(function () {
-        fetch(box.getAttribute("data-commune-search") + "?q=" + encodeURIComponent(query))
-          .then(function (response) { return response.json(); })
-          .then(function (data) {
-            results.textContent = "";
-            var fieldset = document.createElement("fieldset");
-            fieldset.className = "pf-fieldset";
-            var legend = document.createElement("legend");
-            legend.className = "pf-label";
-            legend.textContent = data.results.length
-              ? results.getAttribute("data-choose-label") || "Choisissez votre commune de naissance"
-              : results.getAttribute("data-none-label") || "Aucune commune ne correspond.";
-            fieldset.appendChild(legend);
-            function hint(text) {
-              var p = document.createElement("p");
-              p.className = "pf-hint"; p.textContent = text; fieldset.appendChild(p);
-            }
-            if (data.truncated && results.getAttribute("data-more-label")) { hint(results.getAttribute("data-more-label")); }
-            if (!data.results.length && results.getAttribute("data-abroad-label")) { hint(results.getAttribute("data-abroad-label")); }
-            data.results.forEach(function (commune, index) {
-              var row = document.createElement("div");
-              row.className = "pf-radio";
-              var radio = document.createElement("input");
-              radio.type = "radio"; radio.name = name; radio.value = commune.code;
-              radio.id = name + "_js_" + index;
-              var label = document.createElement("label");
-              label.htmlFor = radio.id; label.textContent = commune.label;
-              row.appendChild(radio); row.appendChild(label); fieldset.appendChild(row);
-            });
-            results.appendChild(fieldset);
-          })
-          .catch(function () { /* the Rechercher button still works */ });
-      }, 250);
+      if (input.value.trim().length < 2) { return; }
+      timer = window.setTimeout(function () { search(false); }, 250);
+    });
+  });
+
+  // « Ajouter » and « Retirer » in the page: an item cloned from the group's <template>, items
+  // renumbered after a removal, the editor's minimum and maximum kept, the focus on the new
+  // item (or on the group). The server validates everything again; without JavaScript the
+  // same buttons ask the server to redraw the step.
+  function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+  Array.prototype.forEach.call(document.querySelectorAll("fieldset.pf-group"), function (group) {
+    var template = group.querySelector("template.pf-group__template");
+    var total = group.querySelector('input[name$="-TOTAL_FORMS"]');
+    if (!template || !template.content || !total) { return; }
+    var form = group.closest("form");
+    var prefix = total.name.slice(0, -"-TOTAL_FORMS".length);
+    var pattern = new RegExp(escapeRegExp(prefix) + "-(\\d+|__prefix__)(?=-|\\s|$)", "g");
+    var min = parseInt(template.getAttribute("data-min"), 10) || 0;
+    var max = parseInt(template.getAttribute("data-max"), 10) || 1;
+    var add = group.querySelector("button.pf-group__add");
+    var atMax = group.querySelector(".pf-group__max");
+    var attributes = ["name", "id", "for", "aria-describedby", "aria-labelledby", "data-prefix", "href"];
+
+    function items() {
+      return Array.prototype.filter.call(group.querySelectorAll(".pf-group__item"),
+        function (item) { return item.parentNode === group; });
+    }
+    function renumber(item, index) {
+      item.id = prefix + "-item-" + (index + 1);
+      Array.prototype.forEach.call(item.querySelectorAll("*"), function (element) {
+        attributes.forEach(function (attribute) {
+          var value = element.getAttribute(attribute);
+          if (value) { element.setAttribute(attribute, value.replace(pattern, prefix + "-" + index)); }
+        });
+        var text = element.getAttribute("data-pf-label");
+        if (text) { element.textContent = text.replace("__number__", index + 1); }
+        if (element.name === "passfamille_remove") {
+          element.value = element.value.replace(/-(\d+|__prefix__)$/, "-" + index);
+        }
+      });
+    }
+    function sync() {
+      var list = items();
+      total.value = list.length;
+      if (add) { add.hidden = list.length >= max; }
+      if (atMax) { atMax.hidden = list.length < max; }
+      list.forEach(function (item) {
+        var remove = item.querySelector("button.pf-group__remove");
+        if (remove) { remove.hidden = list.length <= min; }
+      });
+      if (form) { form.dispatchEvent(new Event("change")); }  // conditions of the new items
+    }
+    if (add) {
+      add.addEventListener("click", function (event) {
+        var count = items().length;
+        var blank = template.content.querySelector(".pf-group__item");
+        if (!blank) { return; }  // the server adds it
+        event.preventDefault();
+        if (count >= max) { return; }
+        var item = blank.cloneNode(true);
+        renumber(item, count);
+        group.insertBefore(item, template);
+        sync();
+        item.focus();
+      });
+    }
+    group.addEventListener("click", function (event) {
+      var remove = event.target.closest ? event.target.closest("button.pf-group__remove") : null;
+      if (!remove || remove.parentNode.parentNode !== group) { return; }
+      event.preventDefault();
+      if (items().length <= min) { return; }
+      remove.parentNode.parentNode.removeChild(remove.parentNode);
+      items().forEach(renumber);
+      sync();
+      group.focus();
     });
   });
 
@@ -167,10 +284,10 @@
     return results.every(function (r) { return r === true; });
   }
   Array.prototype.forEach.call(document.querySelectorAll("form.pf-form"), function (form) {
-    var dependent = form.querySelectorAll("[data-condition]");
-    if (!dependent.length) { return; }
+    if (!form.querySelector("[data-condition]") && !form.querySelector("template.pf-group__template")) { return; }
     function update() {
-      Array.prototype.forEach.call(dependent, function (container) {
+      // Queried each time: items added in the page bring their own conditions.
+      Array.prototype.forEach.call(form.querySelectorAll("[data-condition]"), function (container) {
         var rule = JSON.parse(container.getAttribute("data-condition"));
         container.hidden = !visible(form, container.getAttribute("data-prefix"), rule);
       });
