@@ -21,7 +21,11 @@ from wagtail_passfamille.citizen.recap import step_rows
 from wagtail_passfamille.citizen.wizard_forms import RecapForm
 from wagtail_passfamille.conf import themed
 from wagtail_passfamille.editor.preview_families import PREFIX as FAMILY_PREFIX
-from wagtail_passfamille.editor.preview_families import families_for, family_certified
+from wagtail_passfamille.editor.preview_families import (
+    families_for,
+    family_certified,
+    family_children,
+)
 from wagtail_passfamille.models import outcomes
 
 SAMPLES = {
@@ -65,6 +69,22 @@ def sample_answers(step_value):
     return answers
 
 
+def with_children(page, step_value, sample, children):
+    """The family's children as the items of the démarche's children group, when the step has
+    it: reductions from the 2nd child show in the preview."""
+    group = page.children_group_name()
+    item = next((i for i in iter_inputs(step_value) if i.name == group), None)
+    if not children or item is None or item.block_type != "groupe":
+        return sample
+    first_name, birth_date = page.child_first_name_field(), page.child_birth_date_field()
+    items = []
+    for first, born in children[: item.value.get("max_items") or len(children)]:
+        values = {sub.name: sample_value(sub) for sub in iter_group_inputs(item)}
+        values.update({first_name: first, birth_date: born})
+        items.append(values)
+    return {**sample, group: items}
+
+
 def certified_sources(page):
     return {
         item.name: item
@@ -89,9 +109,10 @@ def serve_family_preview(page, request, key):
         certified.get(family.source).verification, "deferred"
     )
     status = {family.source: {"kind": kind, "agency": sources_registry.get(family.source).agency}}
+    children = family_children(family, page.reference_date or timezone.localdate())
     answers, recap = {}, []
     for _name, value in page.step_blocks:
-        sample = sample_answers(value)
+        sample = with_children(page, value, sample_answers(value), children)
         answers.update({k: v for k, v in sample.items() if "__" not in k})
         recap.append(
             {"title": value["title"], "edit_url": "#", "rows": step_rows(value, sample, status)}
@@ -103,6 +124,7 @@ def serve_family_preview(page, request, key):
             "page": page,
             "preview": True,
             "preview_family": family.label,
+            "preview_children": ", ".join(first for first, _born in children),
             "step_count": len(page.step_blocks) + 1,
             "step_number": len(page.step_blocks) + 1,
             "is_recap": True,

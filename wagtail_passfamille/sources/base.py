@@ -31,6 +31,9 @@ class PreviewFamily:
     label: str
     source: str
     identifiers: Mapping[str, Any]
+    #: A FranceConnect access token the sandbox resolves to a staging case: the family is
+    #: fetched as after a FranceConnect login (staging's identity cases have no young children).
+    france_connect_token: str | None = None
 
 
 class ClientFactory(Protocol):

@@ -84,6 +84,20 @@ _FAMILIES = {
 }
 
 
+# Staging's FranceConnect cases with young children (born 2018 to 2024), for previews of
+# démarches for children: reductions from the 2nd child show. The sandbox answers ``fc_<case>``.
+_FRANCE_CONNECT_FAMILIES = {
+    "mercier": (
+        "Famille MERCIER (FranceConnect) — CNAF, QF 2550, 3 enfants",
+        "fc_france_connect_200_cnaf_1_parent_3_mineurs",
+    ),
+    "penderie": (
+        "Famille PENDERIE (FranceConnect) — CNAF, QF 2550, 4 enfants mineurs et 1 majeur",
+        "fc_france_connect_200_cnaf_2_parents_4_mineurs_1_majeur",
+    ),
+}
+
+
 def identite_from(identifiers: Mapping[str, Any]) -> Identite:
     """The API's identity pivot from the identifiers the citizen's form section gives."""
     annee = identifiers.get("annee")
@@ -149,9 +163,15 @@ class CafSource(CertifiedSource):
     )
     default_ticked = ("quotient_familial",)
     children_datum = "enfants"
-    preview_families = tuple(
-        PreviewFamily(key, label, "caf", identifiers)
-        for key, (label, identifiers) in _FAMILIES.items()
+    preview_families = (
+        *(
+            PreviewFamily(key, label, "caf", identifiers)
+            for key, (label, identifiers) in _FAMILIES.items()
+        ),
+        *(
+            PreviewFamily(key, label, "caf", {}, france_connect_token=token)
+            for key, (label, token) in _FRANCE_CONNECT_FAMILIES.items()
+        ),
     )
 
     def fetch(self, clients, identifiers, ticked, *, profile, recipient):
