@@ -28,7 +28,6 @@ from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.disclosure import remember_receipt
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
-from wagtail_passfamille.citizen.franceconnect import data as franceconnect_data
 from wagtail_passfamille.citizen.franceconnect.views import end_session
 from wagtail_passfamille.citizen.franceconnect.wizard import FranceConnectWizardMixin
 from wagtail_passfamille.citizen.per_child import PerChildMixin
@@ -143,7 +142,7 @@ class DemarcheWizardView(
             # A brand-new instance (the page's start URL redirected here).
             self.storage.current_step = self.steps.first
         # An identified citizen's certified data, fetched in FranceConnect's callback.
-        franceconnect_data.merge_into(self)
+        self.franceconnect_merge()
         return None
 
     def confirmation_url(self):
@@ -303,6 +302,8 @@ class DemarcheWizardView(
             return self.extend_lifetime(step, RECAP_SLUG)
         if SEARCH_BUTTON in request.POST:
             return self.search_commune(step)
+        if response := self.franceconnect_children(step):  # the file's children ticked
+            return response
         data = self.with_pending_search(step, request.POST)
         if data is None:
             return self.search_commune(step)
