@@ -14,6 +14,7 @@ from wagtail_passfamille.backoffice.panels import (
     SuperuserMenuItem,
     add_dashboard_panel,
 )
+from wagtail_passfamille.citizen.franceconnect import receipt
 from wagtail_passfamille.citizen.wizard import DemarcheWizardView
 from wagtail_passfamille.editor import copy_views, preview, starter_views
 
@@ -81,6 +82,11 @@ hooks.register("construct_homepage_panels", add_dashboard_panel)
 @hooks.register("passfamille_wizard_view")
 def wizard_view():
     return DemarcheWizardView
+
+
+@hooks.register("passfamille_receipt")
+def receipt_context():
+    return receipt.context
 
 
 @hooks.register("passfamille_preview")

@@ -208,6 +208,8 @@ class DemarcheServingMixin:
                 ),
             }
         )
+        # FranceConnect offered to see the outcome now (``citizen.franceconnect.receipt``).
+        context.update(front_door("passfamille_receipt")(self, request, submission, disclose))
         response = TemplateResponse(request, themed("wizard/confirmation.html"), context)
         response["Cache-Control"] = "private, no-store"
         return response
