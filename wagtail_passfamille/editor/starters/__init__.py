@@ -48,6 +48,7 @@ STARTERS: dict[str, Starter] = {
             "pass-famille",
             _("Pass Famille"),
             _(
+                # xgettext:no-python-format (« 50 % selon » is no placeholder)
                 "La situation fiscale (DGFiP), les enfants du foyer ; une réduction de 0 à 50 % "
                 "selon le quotient mensuel, pour les foyers avec une personne à charge."
             ),
