@@ -7,9 +7,13 @@ pass, by setting PASSFAMILLE_PACKAGING_TEST=1.
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tarfile
+import time
+import urllib.error
+import urllib.request
 import zipfile
 from pathlib import Path
 
@@ -52,8 +56,9 @@ def readme_block(starting_with, containing=""):
     return found[0]
 
 
-def follow_the_readme(project):
-    """Apply the README's install section to a `wagtail start` project, literally."""
+def follow_the_readme(project, sandbox_port):
+    """Apply the README's install section to a `wagtail start` project, literally (the
+    sandbox's port aside: the test's own free port)."""
     settings_file = project / "townsite" / "settings" / "base.py"
     base = settings_file.read_text()
     apps = "".join(f'    "{app}",\n' for app in readme_installed_apps())
@@ -79,6 +84,9 @@ def follow_the_readme(project):
     base += readme_block("AUTHENTICATION_BACKENDS = [") + "\n"
     base += readme_block("# Citizens read") + "\n"
     base += readme_block('DATABASES["default"]["OPTIONS"]') + "\n"
+    credentials = readme_block("# Before the habilitation")
+    assert "http://127.0.0.1:8765" in credentials
+    base += credentials.replace(":8765", f":{sandbox_port}") + "\n"
     settings_file.write_text(base)
 
     urls_file = project / "townsite" / "urls.py"
@@ -142,28 +150,64 @@ def test_wheel_installs_into_a_new_wagtail_project(tmp_path):
 
     # Everything the README's install section says: migrate, then no message of ours at all.
     settings_file.write_text(base)
-    follow_the_readme(project)
+    sandbox_port = free_port()
+    follow_the_readme(project, sandbox_port)
     env["PASSFAMILLE_ENCRYPTION_KEYS"] = "rDf3vVh5I1HdDhdUzg0hOUqT1dFDvwR2pq8yWnJTw7U="
     run(python, "manage.py", "migrate", "--no-input", cwd=project, env=env)
-    # Other apps may warn (django-axes' cache handler wants a shared cache such as Redis).
     result = run(python, "manage.py", "check", cwd=project, env=env)
     assert "wagtail_passfamille" not in result.stderr + result.stdout
+    assert "axes.W001" not in result.stderr + result.stdout  # the README's handler fits any cache
 
-    # On SQLite, with the worker running: 20 publishes succeed (issue 16).
+    # On SQLite, with the worker running: 20 publishes succeed (issue 16), then the town's
+    # first démarche from a model, completed by a citizen against the sandbox over HTTP.
     worker = subprocess.Popen(
         [python, "manage.py", "db_worker", "--queue-name", "default,passfamille",
          "--no-startup-delay", "--no-reload"],
         cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    sandbox = subprocess.Popen(
+        [python, "-m", "wagtail_passfamille.sandbox", "--port", str(sandbox_port)],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     try:
-        # A copy beside manage.py: run from tests/, its "packaging" folder would shadow the
+        # Copies beside manage.py: run from tests/, its "packaging" folder would shadow the
         # library of that name.
-        script = project / "sqlite_publisher.py"
-        script.write_text((ROOT / "tests" / "sqlite_publisher.py").read_text())
-        publisher = run(python, script, "20", cwd=project, env=env)
+        for name in ("sqlite_publisher.py", "packaging/first_demarche.py"):
+            (project / Path(name).name).write_text((ROOT / "tests" / name).read_text())
+        publisher = run(python, project / "sqlite_publisher.py", "20", cwd=project, env=env)
+        wait_for(f"http://127.0.0.1:{sandbox_port}/")
+        first = run(python, project / "first_demarche.py", cwd=project, env=env)
     finally:
+        sandbox.terminate()
         worker.terminate()
         _out, worker_log = worker.communicate(timeout=30)
+        sandbox.wait(timeout=30)
     outcome = json.loads(publisher.stdout.strip().splitlines()[-1])
     assert outcome["errors"] == [] and outcome["failed_tasks"] == 0, outcome
     assert "database is locked" not in worker_log
+
+    citizen = json.loads(first.stdout.strip().splitlines()[-1])
+    assert citizen["caf"] == "verifie", citizen  # LEFEBVRE's quotient familial, certified
+    assert "Tranche F" in citizen["tariff"], citizen  # QF 2550: the top bracket
+    assert citizen["acknowledged"], citizen  # the worker sent the acknowledgement
+    assert citizen["reference"].startswith("CANT-"), citizen
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url, seconds=30):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
