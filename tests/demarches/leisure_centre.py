@@ -15,6 +15,7 @@ from demo.seed.blocks import certified, field, group, step
 from wagtail_passfamille.models import DemarchePage
 
 TITLE = "Inscription à l'accueil de loisirs — été 2027"
+SLUG = "accueil-de-loisirs-ete-2027"
 REFERENCE_DATE = dt.date(2027, 9, 1)
 AGE_MESSAGE = "l'accueil de loisirs accueille les enfants de 3 à 11 ans au 1er septembre 2027"
 SEMAINES = [
@@ -174,7 +175,7 @@ def leisure_centre_fields():
     """Every field of the DemarchePage, ready for ``DemarchePage(**fields)``."""
     return {
         "title": TITLE,
-        "slug": "accueil-de-loisirs-ete-2027",
+        "slug": SLUG,
         "reference_prefix": "ALSH",
         "steps": leisure_centre_steps(),
         "eligibility": leisure_centre_gates(),

@@ -101,6 +101,7 @@ def test_a_child_outside_3_11_is_refused_by_name_and_the_others_go_on(page, priv
     text = re.sub(r"<[^>]+>", "", recap)
     first, second = text.split("Enfant 2")[0], text.split("Enfant 2")[1].split("Enfant 3")[0]
     assert "Non inscrit" in second and "Non inscrit" not in first.split("Enfant 1")[-1]
+    assert "Document PAI" in first and "Document PAI" not in second  # Léa: PAI « Non »
     assert "3,00" not in recap  # the tariff is derived from the CAF lookup: withheld
     assert citizen.post("recapitulatif", {}).status_code == 302
 
@@ -182,6 +183,7 @@ def test_agents_open_each_childs_document_and_the_refusal_is_shown(page, client)
     url = f"/admin/passfamille/fichiers/{stored.pk}/"
     enfant_1 = detail.split("Enfant 1")[1].split("Enfant 2")[0]
     assert url in enfant_1 and "pai-zoe.pdf" in enfant_1
+    assert "Document PAI" not in detail.split("Enfant 2")[1]
     assert "Autres éléments" not in detail
     assert "Enfant non inscrit :" in detail and REFUSED_LEA in detail
     response = client.get(url)
@@ -230,3 +232,28 @@ def test_the_fields_are_the_editors_page_fields():
     fields = leisure_centre_fields()
     assert len(fields["steps"]) == 4
     assert fields["eligibility"][0]["value"]["applies_to"] == "enfant"
+
+
+def test_the_export_names_each_childs_document(page, client):
+    import csv
+    import io
+
+    from django.contrib.auth import get_user_model
+
+    from wagtail_passfamille.backoffice import exports
+
+    citizen = walk(page, [{**ZOE, "document_pai": pdf("pai-zoe.pdf")}, NOE])
+    citizen.post("etape-4", {"attestation": "on"})
+    citizen.post("recapitulatif", {})
+    submission = Submission.objects.get()
+    client.force_login(get_user_model().objects.create_superuser("chef", "c@example.org", "x"))
+    keys = [c.key for c in exports.available_columns([page], Submission.objects)]
+    response = client.post(
+        "/admin/passfamille/demandes/export/", {"columns": keys, "format": "csv"}
+    )
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig")), delimiter=";"))
+    children_cell = rows[1][rows[0].index("Enfants à inscrire (enfants)")]
+    assert children_cell.startswith("Zoé, Martin, 20 juin 2019, Oui, pai-zoe.pdf")
+    assert "| Noé, Martin, 1 décembre 2021, Non, Semaine" in children_cell
+    assert submission.reference == rows[1][0]

@@ -126,6 +126,8 @@ def _row(field, value, files_by_field):
                             else [],
                         }
                         for sub in field.get("fields") or []
+                        # A field its condition hid for this item has no answer at all.
+                        if sub.get("name") in entry or not entry
                     ],
                 }
             )

@@ -53,6 +53,7 @@ def step_rows(step_value, cleaned, certified_status=None):
                         "value": display_value(sub.block_type, entry.get(sub.name)),
                     }
                     for sub in iter_group_inputs(item)
+                    if sub.name in entry  # not a field its condition hides for this item
                 ]
                 items.append(
                     {
