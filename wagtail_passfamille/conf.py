@@ -107,6 +107,12 @@ DEFAULTS: dict[str, Any] = {
         "usb": [],
         "browsing-topics": [],
     },
+    # « Enregistrer et reprendre plus tard »: how long a saved démarche and its resume link
+    # stay valid (seconds; the purge deletes them after), and how many resume e-mails a client
+    # IP and an e-mail address may be sent per window (limit, window in seconds).
+    "DRAFT_LIFETIME": 30 * 24 * 60 * 60,
+    "DRAFT_EMAIL_LIMIT_PER_IP": (10, 60 * 60),
+    "DRAFT_EMAIL_LIMIT_PER_ADDRESS": (3, 60 * 60),
     # How long the citizen's "à compléter" link stays valid, in seconds.
     "COMPLETION_LINK_MAX_AGE": 30 * 24 * 60 * 60,
     # Files under submissions/ with no row are deleted by the purge only past this age (s): a

@@ -15,13 +15,19 @@ from wagtail_passfamille.citizen.acknowledgement import (
 )
 from wagtail_passfamille.citizen.alerts import send_config_alert
 from wagtail_passfamille.citizen.verification import enqueue_verification, verify_pending
+from wagtail_passfamille.citizen.verified_notice import (
+    enqueue_verified_notice,
+    send_verified_notice,
+)
 
 __all__ = [
     "enqueue_acknowledgement",
     "enqueue_verification",
+    "enqueue_verified_notice",
     "send_acknowledgement",
     "send_agents_notice",
     "send_config_alert",
     "send_status_email",
+    "send_verified_notice",
     "verify_pending",
 ]

@@ -5,8 +5,9 @@ path("passfamille/", include("wagtail_passfamille.urls")),
 
 from django.urls import path
 
-from wagtail_passfamille.citizen import public_views
+from wagtail_passfamille.citizen import my_demarches, public_views
 from wagtail_passfamille.citizen.completion import urlpatterns as completion_urlpatterns
+from wagtail_passfamille.citizen.drafts import urlpatterns as draft_urlpatterns
 from wagtail_passfamille.citizen.franceconnect import views as franceconnect
 
 app_name = "wagtail_passfamille"
@@ -16,6 +17,8 @@ urlpatterns = [
     # For the load balancer and monitoring (docs/production.md).
     path("health/", public_views.health, name="health"),
     *completion_urlpatterns,  # the "à compléter" page
+    *draft_urlpatterns,  # « Enregistrer et reprendre plus tard »
+    *my_demarches.urlpatterns,  # « Mes démarches » (FranceConnect)
     # FranceConnect: register <prefix>franceconnect/callback/ and <prefix>franceconnect/logout/done/
     path("franceconnect/login/<int:page_id>/", franceconnect.login, name="franceconnect_login"),
     path("franceconnect/callback/", franceconnect.callback, name="franceconnect_callback"),

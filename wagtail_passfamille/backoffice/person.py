@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail_passfamille.backoffice.filters import search_kind
 from wagtail_passfamille.backoffice.permissions import submissions_for
 from wagtail_passfamille.models import Submission, SubmissionFile
+from wagtail_passfamille.models.drafts import erase_drafts_of
 from wagtail_passfamille.security.crypto import blind_index
 from wagtail_passfamille.security.private_storage import private_storage
 
@@ -79,6 +80,8 @@ def erase(submissions) -> tuple[list[tuple[int, str]], int]:
 
     items = [(s.pk, s.reference) for s in submissions]
     ids = [pk for pk, _ref in items]
+    # The person's saved démarches go too (found by the same FranceConnect owner hash).
+    erase_drafts_of({s.owner for s in submissions})
     names = list(
         SubmissionFile.objects.filter(submission_id__in=ids).values_list("storage_name", flat=True)
     )

@@ -11,6 +11,7 @@
 - Wizard leftovers: files of abandoned démarches (``wizard/``) past the wizard lifetime. The
   wizard's data in sessions are Fernet tokens that expire with ``WIZARD_LIFETIME`` on their own;
   expired ``django_session`` rows are removed by ``clearsessions``, which the purge runs.
+- Drafts (« Enregistrer et reprendre plus tard ») past ``DRAFT_LIFETIME``, with their files.
 Counts only in logs and in the audit record: never a name, never a reference in logs.
 """
 
@@ -29,6 +30,7 @@ from wagtail_passfamille.backoffice.workflow import FINAL
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.conf import get_setting as setting
 from wagtail_passfamille.models import DemarchePage, Submission, SubmissionFile
+from wagtail_passfamille.models.drafts import purge_expired_drafts
 from wagtail_passfamille.security.private_storage import (
     SUBMISSION_PREFIX,
     delete_stale_wizard_files,
@@ -59,6 +61,7 @@ class PurgeReport:
     certified_dropped: int = 0
     orphan_files: int = 0
     wizard_files: int = 0
+    drafts: int = 0
     sessions_cleared: bool = False
     purged: list = field(default_factory=list)  # (id, reference), for the audit record only
 
@@ -70,6 +73,7 @@ class PurgeReport:
             "certified_dropped": self.certified_dropped,
             "orphan_files": self.orphan_files,
             "wizard_files": self.wizard_files,
+            "drafts": self.drafts,
             "sessions_cleared": self.sessions_cleared,
         }
 
@@ -168,6 +172,7 @@ def purge(*, dry_run: bool = False) -> PurgeReport:
     drop_certified(report, dry_run=dry_run)
     purge_orphan_files(report, dry_run=dry_run)
     report.wizard_files = delete_stale_wizard_files(get_setting("WIZARD_LIFETIME"), dry_run=dry_run)
+    report.drafts = purge_expired_drafts(dry_run=dry_run)
     if not dry_run:
         call_command("clearsessions")
         report.sessions_cleared = True

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from wagtail_passfamille.blocks.schema import iter_group_inputs, iter_inputs
 from wagtail_passfamille.citizen.certified import submission_data
 from wagtail_passfamille.citizen.forms import to_answer
+from wagtail_passfamille.citizen.owner import owner_of
 from wagtail_passfamille.citizen.uploads import private_storage
 from wagtail_passfamille.citizen.uploads import store_submission_file as store
 from wagtail_passfamille.models.submissions import ReferenceCounter, SubmissionFile
@@ -130,6 +131,10 @@ def submit(wizard, final_forms):
                 certified=certified.to_dict(),
                 verification=verification,
                 pending_lookups=pending,
+                # « Mes démarches »: the identified citizen's keyed hash, and whether the
+                # outcome may be shown to them (nothing of it from an anonymous lookup).
+                owner=owner_of(wizard.request),
+                owner_sees_outcome=wizard.discloses(),
             )
             for field_name, uploaded in uploads:
                 stored = store_submission_file(uploaded)

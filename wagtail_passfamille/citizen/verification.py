@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
@@ -15,6 +17,7 @@ from wagtail_passfamille.citizen.certified import (
     report_config_error,
     with_children_matching,
 )
+from wagtail_passfamille.citizen.verified_notice import enqueue_verified_notice
 from wagtail_passfamille.conf import get_setting
 from wagtail_passfamille.models import PassFamilleSettings, Submission
 from wagtail_passfamille.services import Kind, LookupRequest, LookupResult, lookup
@@ -96,6 +99,9 @@ def resolve_pending(submission_id: int, attempt: int) -> str:
     submission.verification = aggregate_verification(record.states())
     page.refresh_outcome(submission)
     submission.save()
+    if outcome == "resolved" and not pending and submission.verification != "a_verifier":
+        # « Votre demande a été vérifiée »: the result itself only in « Mes démarches ».
+        transaction.on_commit(partial(enqueue_verified_notice, submission.pk), robust=True)
     if pending:
         delay = min(60 * 2**attempt, 6 * 3600)
         enqueue_verification(submission.pk, attempt + 1, delay=delay)

@@ -27,6 +27,7 @@ from wagtail_passfamille.blocks.steps import RECAP_SLUG
 from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.disclosure import remember_receipt
+from wagtail_passfamille.citizen.drafts import SAVE_BUTTON, DraftWizardMixin
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
 from wagtail_passfamille.citizen.franceconnect.views import end_session
 from wagtail_passfamille.citizen.franceconnect.wizard import FranceConnectWizardMixin
@@ -70,6 +71,7 @@ class DemarcheWizardView(
     FranceConnectWizardMixin,
     PerChildMixin,
     WithoutJavaScriptMixin,
+    DraftWizardMixin,
     NamedUrlSessionWizardView,
 ):
     page = None
@@ -266,6 +268,7 @@ class DemarcheWizardView(
     def get(self, request, *args, **kwargs):
         if response := self.check_instance():
             return response
+        self.announce_resume(RECAP_SLUG)  # once, after « Enregistrer et reprendre plus tard »
         step = self.resolve_step(kwargs["step"])
         if step is None or not self.reachable(step):
             return redirect(self.get_step_url(self.first_incomplete_step()))
@@ -300,6 +303,8 @@ class DemarcheWizardView(
             return self.change_group_items(step)
         if EXTEND_BUTTON in request.POST:
             return self.extend_lifetime(step, RECAP_SLUG)
+        if SAVE_BUTTON in request.POST:
+            return self.save_for_later(step, RECAP_SLUG)
         if SEARCH_BUTTON in request.POST:
             return self.search_commune(step)
         if response := self.franceconnect_children(step):  # the file's children ticked

@@ -8,6 +8,7 @@ through Wagtail hooks (``models.pages.front_door``).
 
 from wagtail_passfamille.models.audit import AuditRecord, UpstreamCall
 from wagtail_passfamille.models.backoffice import CompletionRequest, DemarcheGroupPermission
+from wagtail_passfamille.models.drafts import Draft
 from wagtail_passfamille.models.pages import DemarchePage, OpeningState, PortailFamillePage
 from wagtail_passfamille.models.settings import PassFamilleSettings
 from wagtail_passfamille.models.submissions import (
@@ -28,6 +29,7 @@ __all__ = [
     "Decision",
     "DemarcheGroupPermission",
     "DemarchePage",
+    "Draft",
     "OpeningState",
     "PassFamilleSettings",
     "PortailFamillePage",

@@ -100,6 +100,12 @@ class AbstractSubmission(models.Model):
     # Blind index of the applicant's name ("nom du demandeur"): searchable, not readable.
     name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
+    # A citizen identified with FranceConnect: a keyed hash of its ``sub`` (never the ``sub``),
+    # so that « Mes démarches » lists the submission; empty for an anonymous citizen.
+    owner = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Whether that citizen may read the outcome (nothing of it came from an anonymous lookup).
+    owner_sees_outcome = models.BooleanField(default=False, editable=False)
+
     class Meta:
         abstract = True
         ordering = ["-submitted_at"]

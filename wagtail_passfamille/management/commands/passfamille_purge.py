@@ -17,7 +17,8 @@ class Command(BaseCommand):
         return _(
             "Supprime les demandes dont la durée de conservation est écoulée (avec leurs pièces "
             "jointes), les données certifiées après décision quand la démarche le demande, les "
-            "fichiers orphelins et les restes des démarches abandonnées."
+            "fichiers orphelins, les restes des démarches abandonnées et les démarches enregistrées "
+            "expirées."
         )
 
     def add_arguments(self, parser):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
                 "%(kept_open)d demande(s) expirée(s) encore en cours conservée(s), "
                 "%(certified_dropped)d donnée(s) certifiée(s) effacée(s) après décision, "
                 "%(orphan_files)d fichier(s) orphelin(s), %(wizard_files)d fichier(s) de démarches "
-                "abandonnées."
+                "abandonnées, %(drafts)d démarche(s) enregistrée(s) expirée(s)."
             )
             % counts
         )
