@@ -212,10 +212,12 @@ def test_a_citizen_goes_through_the_canteen_demarche_with_dsfr_components(
     address = page.by_id(f"id_{citizen.prefix('etape-1')}-adresse")
     assert "fr-fieldset" in address["class"]  # four inputs, one legend
     buttons = [(a.get("name"), a["class"]) for _t, a in page.with_class("fr-btn")]
-    # « Continuer », then « Prolonger le délai » (the time limit, WCAG 2.2.1).
+    # « Continuer », then « Prolonger le délai » (the time limit, WCAG 2.2.1) and
+    # « Enregistrer et reprendre plus tard ».
     assert buttons == [
         (None, "fr-btn"),
         ("passfamille_extend", "fr-btn fr-btn--tertiary fr-btn--sm"),
+        ("passfamille_save_draft", "fr-btn fr-btn--tertiary fr-btn--sm"),
     ]
     assert_accessible_references(page)
 
@@ -480,3 +482,17 @@ def test_the_neutral_theme_stays_free_of_dsfr(cantine):
     html = html_of(Citizen(cantine).start())
     assert not re.search(r'class="[^"]*\bfr-', html)
     assert "passfamille.css" in html and "dsfr" not in html
+
+
+def test_dsfr_date_inputs_carry_the_example_hint_and_sit_in_a_row(cantine, dsfr_theme):
+    citizen = Citizen(cantine)
+    citizen.start()
+    citizen.post("etape-1", RESPONSABLE)
+    page = Page(html_of(citizen.client.get(citizen.url("etape-2"))))
+    field_id = f"id_{citizen.prefix('etape-2')}-enfants-0-date_naissance"
+    fieldset = page.by_id(field_id)
+    hint = page.by_id(fieldset["aria-describedby"].split()[0])
+    assert "fr-hint-text" in hint["class"]
+    assert "Par exemple 14 5 2018." in html_of(citizen.client.get(citizen.url("etape-2")))
+    # Day, month and year side by side, as the certified identity's date.
+    assert len(page.with_class("fr-fieldset__element--inline")) >= 3

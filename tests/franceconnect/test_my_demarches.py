@@ -1,0 +1,119 @@
+"""« Mes démarches »: an identified citizen's drafts (resumed without e-mail), applications with
+their status and tariff, « à compléter » requests and receipts; an anonymous visitor and another
+identity see nothing of them."""
+
+import re
+from urllib.parse import urlsplit
+
+import requests
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from tests.demarches.helpers import ENFANT_LEA, FREQUENTATION, RESPONSABLE, Citizen, enfants
+from wagtail_passfamille.backoffice.workflow import change_status
+from wagtail_passfamille.citizen.franceconnect.session import current_login
+from wagtail_passfamille.models import Draft, Submission
+
+from .test_views import DUPONT, login
+
+MY = reverse("wagtail_passfamille:my_demarches")
+NO_CAF = "sans_dossier_caf"
+TARIFF = "Tranche F — 4,60\u00a0€ par repas"
+
+
+def identified_citizen(cantine, account=DUPONT, client=None):
+    citizen = Citizen(cantine, client or Client())
+    citizen.start()
+    response, _query = login(citizen.client, cantine, account)
+    assert response.status_code == 302
+    return citizen
+
+
+def submit_identified(cantine, account=DUPONT):
+    citizen = identified_citizen(cantine, account)
+    citizen.post("etape-1", RESPONSABLE)
+    citizen.post("etape-2", enfants(ENFANT_LEA))
+    citizen.post("etape-3", {"caf__choix": "recuperer"})
+    citizen.post("etape-4", FREQUENTATION)
+    citizen.post("etape-6", {"attestation": "on"})
+    done = citizen.post("recapitulatif", {})
+    # FranceConnect's session ends at submission (session/end, then back to the receipt).
+    back = requests.get(done["Location"], allow_redirects=False, timeout=5)
+    target = urlsplit(back.headers["Location"])
+    citizen.client.get(f"{target.path}?{target.query}")
+    return citizen
+
+
+def test_an_anonymous_visitor_sees_only_the_invitation(cantine):
+    submit_identified(cantine)
+    html = Client().get(MY).content.decode()
+    assert "Identifiez-vous avec FranceConnect pour retrouver vos démarches" in html
+    assert "S'identifier avec" in html
+    submission = Submission.objects.get()
+    assert submission.reference not in html and TARIFF not in html
+    receipt = reverse("wagtail_passfamille:my_demarches_receipt", args=[submission.reference])
+    assert Client().get(receipt).status_code == 404
+
+
+def test_an_identified_citizen_saves_without_e_mail_and_resumes_from_my_demarches(cantine):
+    citizen = identified_citizen(cantine)
+    citizen.post("etape-1", RESPONSABLE)
+    citizen.post("etape-2", enfants(ENFANT_LEA))
+    save = citizen.post("etape-3", {}, raw={"passfamille_save_draft": "1"})
+    page = citizen.client.get(save["Location"]).content.decode()
+    assert "Enregistrer dans Mes démarches" in page and 'type="email"' not in page
+    saved = citizen.client.post(save["Location"])
+    assert saved.status_code == 302 and saved["Location"] == MY
+    assert not mail.outbox
+    draft = Draft.objects.get()
+    login_sub = current_login(citizen.client.get(MY).wsgi_request).sub
+    assert draft.owner and login_sub not in draft.owner
+    listing = citizen.client.get(MY).content.decode()
+    assert "Démarches enregistrées" in listing and cantine.title in listing
+    # Another identity and an anonymous visitor do not see it, nor can they resume it.
+    other = identified_citizen(cantine, NO_CAF)
+    assert cantine.title not in other.client.get(MY).content.decode().split("Démarches enreg")[1]
+    resume = reverse("wagtail_passfamille:my_demarches_resume", args=[draft.pk])
+    assert other.client.post(resume).status_code == 404
+    assert Client().post(resume).status_code == 302 and Draft.objects.count() == 1
+    # Its owner resumes it at the step where it stopped.
+    resumed = citizen.client.post(resume)
+    assert resumed.status_code == 302 and resumed["Location"].endswith("/etape-3/")
+    step3 = citizen.client.get(resumed["Location"]).content.decode()
+    assert "Vous reprenez votre démarche" in step3
+    assert Draft.objects.count() == 0
+
+
+def test_applications_status_tariff_completion_and_receipt(cantine, standin):
+    submit_identified(cantine)
+    submission = Submission.objects.get()
+    citizen = identified_citizen(cantine)
+    sub = current_login(citizen.client.get(MY).wsgi_request).sub
+    assert submission.owner and submission.owner_sees_outcome
+    with connection.cursor() as cursor:  # the sub is in no column, in clear
+        cursor.execute("SELECT * FROM wagtail_passfamille_submission")
+        assert sub not in repr(cursor.fetchall())
+    html = citizen.client.get(MY).content.decode()
+    assert submission.reference in html and "Reçue" in html and TARIFF in html
+    change_status(submission, "a_completer", comment="Précisez le régime", fields=["email"])
+    html = citizen.client.get(MY).content.decode()
+    assert "À compléter" in html
+    link = re.search(r'href="(/passfamille/completer/[^"]+)"', html)[1]
+    assert Client().get(link).status_code == 200
+    receipt_url = reverse("wagtail_passfamille:my_demarches_receipt", args=[submission.reference])
+    receipt = citizen.client.get(receipt_url).content.decode()
+    assert submission.reference in receipt and TARIFF in receipt
+    # Someone else identified sees none of it.
+    other = identified_citizen(cantine, NO_CAF)
+    assert submission.reference not in other.client.get(MY).content.decode()
+    assert other.client.get(receipt_url).status_code == 404
+
+
+def test_an_anonymous_submission_has_no_owner(cantine):
+    citizen = Citizen(cantine)
+    citizen.fill_all()
+    citizen.post("recapitulatif", {})
+    submission = Submission.objects.get()
+    assert submission.owner == "" and not submission.owner_sees_outcome
