@@ -38,9 +38,7 @@ def clock(offset):
     real_time, real_now = time.time, timezone.now
     with (
         mock.patch("time.time", lambda: real_time() + offset),
-        mock.patch(
-            "django.utils.timezone.now", lambda: real_now() + dt.timedelta(seconds=offset)
-        ),
+        mock.patch("django.utils.timezone.now", lambda: real_now() + dt.timedelta(seconds=offset)),
     ):
         yield
 
@@ -79,7 +77,8 @@ def test_stop_at_step_3_resume_the_next_day_through_the_link_and_finish(cantine)
     typed = {**LEFEBVRE, "caf__nom_naissance": "LEFEBVRE"}
     _save_url, saved = save_at(citizen, "etape-3", typed)
     assert saved.status_code == 200
-    assert "Un lien pour reprendre votre démarche vient de vous être envoyé" in saved.content.decode()
+    sent = "Un lien pour reprendre votre démarche vient de vous être envoyé"
+    assert sent in saved.content.decode()
 
     (message,) = mail.outbox
     assert message.to == ["camille.durand@example.org"]

@@ -17,8 +17,8 @@ class Command(BaseCommand):
         return _(
             "Supprime les demandes dont la durée de conservation est écoulée (avec leurs pièces "
             "jointes), les données certifiées après décision quand la démarche le demande, les "
-            "fichiers orphelins, les restes des démarches abandonnées et les démarches enregistrées "
-            "expirées."
+            "fichiers orphelins, les restes des démarches abandonnées et les démarches "
+            "enregistrées expirées."
         )
 
     def add_arguments(self, parser):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 username="passfamille_purge",
             )
         # Counts only: names and references are personal data. "(s)" rather than ngettext:
-        # one sentence holds six counts.
+        # one sentence holds seven counts.
         message = (
             _(
                 "%(submissions)d demande(s) expirée(s) supprimée(s), %(files)d pièce(s) jointe(s), "
