@@ -10,10 +10,20 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django_tasks import default_task_backend
 
-from tests.demarches.helpers import ENFANT_LEA, FREQUENTATION, RESPONSABLE, Citizen, enfants
+from tests.demarches.helpers import (
+    ENFANT_LEA,
+    FREQUENTATION,
+    LEFEBVRE,
+    RESPONSABLE,
+    Citizen,
+    enfants,
+)
 from wagtail_passfamille.backoffice.workflow import change_status
 from wagtail_passfamille.citizen.franceconnect.session import current_login
+from wagtail_passfamille.citizen.verification import resolve_pending
+from wagtail_passfamille.citizen.verified_notice import send_verified_notice
 from wagtail_passfamille.models import Draft, Submission
 
 from .test_views import DUPONT, login
@@ -117,3 +127,62 @@ def test_an_anonymous_submission_has_no_owner(cantine):
     citizen.post("recapitulatif", {})
     submission = Submission.objects.get()
     assert submission.owner == "" and not submission.owner_sees_outcome
+
+
+def _deferred_submission(citizen, standin):
+    citizen.post("etape-1", RESPONSABLE)
+    citizen.post("etape-2", enfants(ENFANT_LEA))
+    standin.set_fault("status=503; times=10")
+    assert citizen.post("etape-3", LEFEBVRE).status_code == 302  # the lookup is deferred
+    standin.reset()
+    citizen.post("etape-4", FREQUENTATION)
+    citizen.post("etape-6", {"attestation": "on"})
+    done = citizen.post("recapitulatif", {})
+    if "session/end" in done["Location"]:
+        back = requests.get(done["Location"], allow_redirects=False, timeout=5)
+        target = urlsplit(back.headers["Location"])
+        citizen.client.get(f"{target.path}?{target.query}")
+    submission = Submission.objects.get()
+    assert submission.verification == "a_verifier" and submission.pending_lookups
+    return submission
+
+
+def _verified_notice(submission, django_capture_on_commit_callbacks):
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert resolve_pending(submission.pk, 1) == "resolved"
+    queued = [r for r in default_task_backend.results if r.task.name == "send_verified_notice"]
+    assert [r.args for r in queued] == [[submission.pk, 1]]
+    assert send_verified_notice.call(submission.pk, 1) == "sent"
+    (message,) = mail.outbox
+    return message
+
+
+def test_an_identified_citizen_is_told_to_read_the_new_tariff_in_my_demarches(
+    cantine, standin, django_capture_on_commit_callbacks
+):
+    citizen = identified_citizen(cantine, NO_CAF)
+    submission = _deferred_submission(citizen, standin)
+    reader = identified_citizen(cantine, NO_CAF)
+    before = reader.client.get(MY).content.decode()
+    assert "Tarif provisoire" in before and f"{TARIFF} (tarif par défaut)" in before
+    message = _verified_notice(submission, django_capture_on_commit_callbacks)
+    assert "a été vérifiée" in message.subject and "Mes démarches" in message.body
+    assert "/passfamille/mes-demarches/" in message.body
+    # Nothing derived from certified data in an unauthenticated e-mail.
+    for derived in ("Tranche", "€", "2550", "2 550", "quotient"):
+        assert derived not in message.body and derived not in message.subject
+    after = reader.client.get(MY).content.decode()
+    assert TARIFF in after and "Tarif provisoire" not in after and "par défaut" not in after
+
+
+def test_an_anonymous_citizen_is_told_only_that_the_application_was_verified(
+    cantine, standin, django_capture_on_commit_callbacks
+):
+    citizen = Citizen(cantine)
+    citizen.start()
+    submission = _deferred_submission(citizen, standin)
+    message = _verified_notice(submission, django_capture_on_commit_callbacks)
+    assert "a été vérifiée" in message.body and "Mes démarches" not in message.body
+    for derived in ("Tranche", "€", "2550", "2 550", "quotient"):
+        assert derived not in message.body
