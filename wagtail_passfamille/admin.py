@@ -220,6 +220,7 @@ class SubmissionIndexView(IndexView):
         return [
             {
                 "submission": submission,
+                "applicant": self.model_admin.applicant_name(submission),
                 "demarche": self.model_admin.demarche(submission),
                 "status": self.model_admin.status_label(submission),
                 "verification": self.model_admin.verification_label(submission),
@@ -336,6 +337,7 @@ class SubmissionAdmin(ModelAdmin):
     add_to_admin_menu = False  # listed in the "Instruction" submenu (wagtail_hooks)
     list_display = (
         "reference",
+        "applicant_name",
         "demarche",
         "submitted_at",
         "status_label",
@@ -356,13 +358,15 @@ class SubmissionAdmin(ModelAdmin):
     inspect_template_name = "wagtail_passfamille/admin/inspect.html"
 
     def get_queryset(self, request):
-        # Only plain columns for the listing: no encrypted column is read, nothing decrypted.
+        # Plain columns for the listing, and the applicant's name: a small encrypted column
+        # decrypted for the rows of the page only (IdsFirstPaginator reads the ids first).
         return (
             submissions_for(request.user)
             .select_related("page")
             .only(
                 "pk",
                 "reference",
+                "applicant",  # decrypted for the page's rows only (the ids come first)
                 "page__title",
                 "submitted_at",
                 "status",
@@ -374,6 +378,10 @@ class SubmissionAdmin(ModelAdmin):
 
     def get_ordering(self, request):
         return ("-submitted_at", "-pk")
+
+    @django_admin.display(description=_("Demandeur"))
+    def applicant_name(self, obj):
+        return obj.applicant_label or "—"
 
     @django_admin.display(description=_("Démarche"), ordering="page__title")
     def demarche(self, obj):

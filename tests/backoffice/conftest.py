@@ -33,7 +33,7 @@ def backoffice_steps():
             "Responsable légal",
             [
                 field("texte_court", "Nom", "nom_demandeur", is_applicant_name=True),
-                field("texte_court", "Prénom", "prenom_demandeur"),
+                field("texte_court", "Prénom", "prenom_demandeur", autocomplete="given-name"),
                 field("email", "Adresse e-mail", "email", is_contact=True),
                 field("telephone", "Téléphone", "telephone", required=False),
                 field("adresse", "Adresse du domicile", "adresse", required=False),

@@ -15,6 +15,7 @@ import re
 import secrets
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,7 +139,7 @@ def _reference_candidates(term: str) -> list[str]:
 
 
 def search(queryset, term: str):
-    """By reference (whole, or its number: "000123") or by the applicant's exact name."""
+    """By reference (whole, or its number: "000123") or by name (:func:`name_filter`)."""
     term = (term or "").strip()
     kind = search_kind(term)
     if kind == "reference":
@@ -149,8 +150,15 @@ def search(queryset, term: str):
             return queryset.filter(reference__in=_reference_candidates(upper))
         return queryset.filter(reference__contains=upper)
     if kind == "name":
-        return queryset.filter(name_index=blind_index(term))
+        return queryset.filter(name_filter(term))
     return queryset
+
+
+def name_filter(term: str) -> Q:
+    """The applicant's name alone, or first name(s) and name in any order: « Pierre MARTIN »,
+    « martin pierre » (case, accents, hyphens and word order do not matter)."""
+    key = blind_index(term)
+    return Q(name_index=key) | Q(full_name_index=key)
 
 
 def remember_search(session, term: str) -> str:

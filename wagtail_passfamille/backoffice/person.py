@@ -1,6 +1,6 @@
 """Rights of access and erasure (RGPD articles 15 and 17) for one person.
 
-A person is found by a submission's reference or by the applicant's name (its blind index),
+A person is found by a submission's reference or by the applicant's name (blind indexes),
 only among the submissions the agent may see.
 """
 
@@ -9,11 +9,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from wagtail_passfamille.backoffice.filters import search_kind
+from wagtail_passfamille.backoffice.filters import name_filter, search_kind
 from wagtail_passfamille.backoffice.permissions import submissions_for
 from wagtail_passfamille.models import Submission, SubmissionFile
 from wagtail_passfamille.models.drafts import erase_drafts_of
-from wagtail_passfamille.security.crypto import blind_index
 from wagtail_passfamille.security.private_storage import private_storage
 
 
@@ -23,7 +22,7 @@ def find_submissions(user, reference: str = "", name: str = ""):
     if reference:
         return queryset.filter(reference=reference.upper())
     if name and search_kind(name) == "name":
-        return queryset.filter(name_index=blind_index(name))
+        return queryset.filter(name_filter(name))
     return queryset.none()
 
 

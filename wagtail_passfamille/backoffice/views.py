@@ -249,7 +249,10 @@ class PersonForm(forms.Form):
     name = forms.CharField(
         label=gettext_lazy("Nom du demandeur"),
         required=False,
-        help_text=gettext_lazy("Le nom exact tel que saisi (accents et majuscules indifférents)."),
+        help_text=gettext_lazy(
+            "Le nom, ou le prénom et le nom dans n'importe quel ordre (accents et majuscules "
+            "indifférents)."
+        ),
     )
 
     def clean(self):

@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from wagtail_passfamille.blocks.schema import iter_inputs
 from wagtail_passfamille.citizen.forms import FormBuilder, to_answer
+from wagtail_passfamille.citizen.submitting import is_first_name
 from wagtail_passfamille.citizen.uploads import (
     CitizenFileField,
     private_storage,
@@ -30,7 +31,6 @@ from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models import CompletionRequest, StatusChange, Submission, SubmissionFile
 from wagtail_passfamille.models.backoffice import COMPLETION_SALT, completion_received
 from wagtail_passfamille.models.submissions import Status
-from wagtail_passfamille.security.crypto import blind_index
 
 DOCUMENT_FIELD = "complement_document"
 
@@ -109,6 +109,7 @@ def _refuse(request, reason, page=None, status=410):
 def _store_answers(submission, completion, form, page):
 
     answers = dict(submission.answers or {})
+    applicant = dict(submission.applicant or {})
     replaced, stored = [], []
     try:
         for name in completion.fields:
@@ -128,7 +129,9 @@ def _store_answers(submission, completion, form, page):
                 continue
             answers[name] = to_answer(value)
             if getattr(field, "is_applicant_name", False) and value:
-                submission.name_index = blind_index(value)
+                applicant["nom"] = value
+            elif is_first_name(field) and isinstance(value, str) and value:
+                applicant["prenom"] = value
             if getattr(field, "is_contact", False) and value:
                 submission.contact_email = value
         document = form.cleaned_data.get(DOCUMENT_FIELD)
@@ -141,6 +144,8 @@ def _store_answers(submission, completion, form, page):
             private_storage().delete(name)
         raise
     submission.answers = answers
+    if applicant != (submission.applicant or {}):
+        submission.set_applicant(applicant.get("nom", ""), applicant.get("prenom", ""))
     return replaced, stored
 
 

@@ -16,7 +16,6 @@ from wagtail_passfamille.citizen.owner import owner_of
 from wagtail_passfamille.citizen.uploads import private_storage
 from wagtail_passfamille.citizen.uploads import store_submission_file as store
 from wagtail_passfamille.models.submissions import ReferenceCounter, SubmissionFile
-from wagtail_passfamille.security.crypto import blind_index
 from wagtail_passfamille.tasks import enqueue_acknowledgement, enqueue_verification
 
 logger = logging.getLogger(__name__)
@@ -68,8 +67,15 @@ def item_file(group, position, sub_field, value, uploads):
     return file_answer(value)
 
 
+def is_first_name(field) -> bool:
+    """A short text the editor marked as a given name (its autocomplete token)."""
+    widget = getattr(field, "widget", None)
+    return getattr(widget, "attrs", {}).get("autocomplete") == "given-name"
+
+
 def collect_answers(final_forms):
-    answers, uploads, contact_email, applicant_name = {}, [], None, ""
+    """(answers, uploads, contact e-mail, (applicant's name, applicant's first name))."""
+    answers, uploads, contact_email, applicant_name, first_name = {}, [], None, "", ""
     for form in final_forms.values():
         certified_prefixes = tuple(
             section.prefix for section in getattr(form, "certified_sections", {}).values()
@@ -84,6 +90,8 @@ def collect_answers(final_forms):
                 continue
             if getattr(field, "is_applicant_name", False) and value and not applicant_name:
                 applicant_name = value
+            elif is_first_name(field) and isinstance(value, str) and value and not first_name:
+                first_name = value
             if is_upload(value):
                 uploads.append((name, value))
                 answers[name] = file_answer(value)
@@ -96,7 +104,7 @@ def collect_answers(final_forms):
             answers[name] = to_answer(value)
             if contact_email is None and getattr(field, "is_contact", False) and value:
                 contact_email = value
-    return answers, uploads, contact_email, applicant_name
+    return answers, uploads, contact_email, (applicant_name, first_name)
 
 
 def submit(wizard, final_forms):
@@ -108,7 +116,7 @@ def submit(wizard, final_forms):
     existing = submission_class.objects.filter(instance_key=instance_key).first()
     if existing:
         return existing
-    answers, uploads, contact_email, applicant_name = collect_answers(final_forms)
+    answers, uploads, contact_email, applicant = collect_answers(final_forms)
     sources = [
         source
         for form in final_forms.values()
@@ -118,7 +126,7 @@ def submit(wizard, final_forms):
     stored_files = []
     try:
         with transaction.atomic():
-            submission = submission_class.objects.create(
+            submission = submission_class(
                 page=page,
                 reference=ReferenceCounter.next_reference(page.reference_prefix),
                 instance_key=instance_key,
@@ -126,7 +134,6 @@ def submit(wizard, final_forms):
                 answers=answers,
                 form_snapshot=form_snapshot(page, list(final_forms)),
                 contact_email=contact_email,
-                name_index=blind_index(applicant_name) if applicant_name else "",
                 language=(get_language() or "fr")[:10],
                 certified=certified.to_dict(),
                 verification=verification,
@@ -136,6 +143,8 @@ def submit(wizard, final_forms):
                 owner=owner_of(wizard.request),
                 owner_sees_outcome=wizard.discloses(),
             )
+            submission.set_applicant(*applicant)
+            submission.save(force_insert=True)
             for field_name, uploaded in uploads:
                 stored = store_submission_file(uploaded)
                 stored_files.append(stored["storage_name"])

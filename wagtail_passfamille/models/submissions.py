@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail_passfamille.models.certified_record import CertifiedRecord
-from wagtail_passfamille.security.crypto import EncryptedJSONField
+from wagtail_passfamille.security.crypto import EncryptedJSONField, blind_index
 
 
 class Status(models.TextChoices):
@@ -97,8 +97,12 @@ class AbstractSubmission(models.Model):
     tariff = models.CharField(_("tarif"), max_length=200, blank=True, db_index=True)
     outcome = models.JSONField(default=dict, encoder=DjangoJSONEncoder, editable=False)
 
-    # Blind index of the applicant's name ("nom du demandeur"): searchable, not readable.
+    # The applicant: the field flagged « Nom du demandeur » and the first given-name field
+    # (``{"nom", "prenom"}``), encrypted, for the listing; searched through blind indexes of
+    # the name alone and of the first name with the name (:meth:`set_applicant`).
+    applicant = EncryptedJSONField(_("demandeur"), null=True, blank=True, editable=False)
     name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    full_name_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     # A citizen identified with FranceConnect: a keyed hash of its ``sub`` (never the ``sub``),
     # so that « Mes démarches » lists the submission; empty for an anonymous citizen.
@@ -114,6 +118,19 @@ class AbstractSubmission(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def set_applicant(self, name: str = "", first_name: str = "") -> None:
+        """Keep the applicant's name and the blind indexes agents search it by."""
+        name, first_name = (name or "").strip(), (first_name or "").strip()
+        self.applicant = {"nom": name, "prenom": first_name} if name or first_name else None
+        self.name_index = blind_index(name) if name else ""
+        self.full_name_index = blind_index(f"{first_name} {name}") if name and first_name else ""
+
+    @property
+    def applicant_label(self) -> str:
+        """« MARTIN Pierre » as typed, "" when the démarche has no applicant's name."""
+        applicant = self.applicant if isinstance(self.applicant, dict) else {}
+        return " ".join(part for part in (applicant.get("nom"), applicant.get("prenom")) if part)
 
     @property
     def certified_record(self) -> CertifiedRecord:

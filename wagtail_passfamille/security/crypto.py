@@ -141,8 +141,12 @@ def keyed_hash(*parts: str) -> str:
 
 
 def blind_index(value: str) -> str:
-    """Keyed hash of a normalised name, so agents can search names that are stored encrypted."""
-    return keyed_hash("name", normalise_name(value))
+    """Keyed hash of a normalised name, so agents can search names that are stored encrypted.
+
+    The order of the words does not matter (« Pierre MARTIN » = « martin pierre »): the
+    normalised words are sorted. A one-word name keeps the hash it had before words were sorted.
+    """
+    return keyed_hash("name", " ".join(sorted(normalise_name(value).split())))
 
 
 class EncryptedJSONField(models.TextField):
