@@ -97,10 +97,17 @@ def test_a_condition_is_picked_never_typed(editor, demo, screenshots):
     page.locator(variable).scroll_into_view_if_needed()
     page.screenshot(path=screenshots / "condition-checkbox.png")
 
+    quantifier = page.locator(f"[name='{name[: -len('variable')]}quantifier']")
+    expect(quantifier).to_be_hidden()  # « chaque enfant » means nothing for one tick box
+
     # A number: no « contient ».
     page.select_option(variable, "caf.quotient_familial")
     operators = [value for value, _label in visible_options(page, operator)]
     assert "contains" not in operators and "less_than" in operators
+
+    # A sub-field of the children's group: « au moins un enfant / chaque enfant ».
+    page.select_option(variable, "enfants.regime")
+    expect(quantifier).to_be_visible()
 
     # A multiple choice: « comprend », then a choice of the field's own.
     page.select_option(variable, "jours")
@@ -113,7 +120,7 @@ def test_a_condition_is_picked_never_typed(editor, demo, screenshots):
 
     stored = DemarchePage.objects.get(pk=demo.pk).get_latest_revision_as_object()
     rules = [
-        dict(rule)
+        {key: rule[key] for key in ("variable", "operator", "value")}
         for step in stored.steps
         for child in step.value["fields"]
         if child.value.get("condition")
@@ -187,4 +194,8 @@ def test_errors_are_counted_on_their_tab(editor, demo, screenshots):
     )
     assert tab.get_attribute("aria-selected") == "true"  # the first tab with an error
     page.screenshot(path=screenshots / "tab-errors.png")
-    assert page.get_by_text("La variable « inconnue » n'existe pas.").is_visible()
+    # The message is on the grid's « Donnée », the picker it is about.
+    donnee = page.locator("#tariffs-0-value-variable").locator(
+        "xpath=ancestor::*[@data-contentpath='variable'][1]"
+    )
+    assert "La variable « inconnue » n'existe pas." in donnee.inner_text()

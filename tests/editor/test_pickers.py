@@ -210,3 +210,18 @@ def test_the_commune_search_finds_by_name_and_postcode(superuser_client):
 def test_the_commune_search_is_for_the_admin_only(client, portal):
     response = client.get("/admin/passfamille/communes/", {"q": "reims"})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_page_wide_refusal_is_shown_on_the_block_it_is_about(cantine):
+    """The grid's unknown « Donnée » is refused on that grid's « Donnée » (its tab counts it,
+    its panel opens), still readable as the field's message."""
+    tariffs = list(cantine.tariffs.raw_data)
+    tariffs[0]["value"]["variable"] = "quotient"
+    cantine.tariffs = tariffs
+    with pytest.raises(ValidationError) as refused:
+        cantine.full_clean()
+    error = refused.value.error_dict["tariffs"][0]
+    located = error.as_json_data()
+    assert located["blockErrors"][0]["blockErrors"]["variable"]["messages"] == [
+        "La variable « quotient » n'existe pas."
+    ]

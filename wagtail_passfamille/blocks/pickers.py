@@ -13,6 +13,7 @@ input, a commune search. Without that script the text input is still there, and 
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from wagtail import blocks
 
 # What a picked input holds; the script chooses its list from this.
@@ -40,3 +41,21 @@ class PickedCharBlock(blocks.CharBlock):
         args, kwargs = self._constructor_args
         kwargs = {k: v for k, v in kwargs.items() if k != "picker"}
         return ("wagtail.blocks.CharBlock", list(args), kwargs)
+
+
+def stream_child_error(index, message, field: str | None = None):
+    """A page-wide check's message shown on the stream child it is about (``index``), on its
+    sub-block ``field`` (the grid's « Donnée », the gate's condition) when one is named.
+
+    The editor then sees the message beside what to change, in a panel that opens, counted on
+    its tab; ``message_dict`` and ``messages`` still give the message itself.
+    """
+    inner = ValidationError(message)
+    if field:
+        inner = blocks.StructBlockValidationError(block_errors={field: inner})
+    else:
+        inner = blocks.StructBlockValidationError(non_block_errors=[inner])
+    error = blocks.StreamBlockValidationError(block_errors={index: inner})
+    # ``ValidationError`` formats its message with its params: keep a « % » as it is.
+    error.message = str(message).replace("%", "%%")
+    return error

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail_passfamille import sources
 from wagtail_passfamille.blocks import children_fields
+from wagtail_passfamille.blocks.pickers import stream_child_error
 from wagtail_passfamille.blocks.rules_messages import problem_message
 from wagtail_passfamille.blocks.schema import CERTIFIED_BLOCKS, all_inputs, iter_inputs
 from wagtail_passfamille.blocks.steps import answer_specs
@@ -87,32 +88,43 @@ class DemarcheRulesMixin:
                 "beaucoup d'habilitations DataPass n'ont pas)."
             ) % {"variable": variable, "scopes": ", ".join(scopes)}
 
+        # (index of the gate or grid, message, sub-block): shown where the editor changes it.
         gate_messages = []
-        for child in self.eligibility:
+        for index, child in enumerate(self.eligibility):
             gate = child.value.as_gate()
             if gate is None:
                 continue
             for variable in gate.rule.variables():
                 if variable in missing:
-                    gate_messages.append(explain(variable))
+                    gate_messages.append((index, explain(variable), "condition"))
             problems = [
                 p
                 for p in validate_gate(gate, specs, children_group=self.children_group_name() or "")
                 if p.is_error and p.params.get("variable") not in missing
             ]
-            gate_messages.extend(problem_message(p) for p in problems)
+            gate_messages.extend((index, problem_message(p), "condition") for p in problems)
         if gate_messages:
-            errors["eligibility"] = gate_messages[0]
+            errors["eligibility"] = self._located(*gate_messages[0])
         grids = [child.value.as_grid() for child in self.tariffs]
-        grid_messages = [explain(g.variable) for g in grids if g.variable in missing]
+        grid_messages = [
+            (index, explain(g.variable), "variable")
+            for index, g in enumerate(grids)
+            if g.variable in missing
+        ]
         grid_messages += [
-            problem_message(p)
+            (p.path[0] if p.path else None, problem_message(p), _grid_field(p))
             for p in validate_grids(grids, specs)
             if p.is_error and p.params.get("variable") not in missing
         ]
         if grid_messages:
-            errors["tariffs"] = grid_messages[0]
+            errors["tariffs"] = self._located(*grid_messages[0])
         return errors
+
+    @staticmethod
+    def _located(index, message, field):
+        if not isinstance(index, int):
+            return message
+        return stream_child_error(index, message, field)
 
     def check_frozen_names(self):
         """Refuse renaming a field once submissions exist: stored answers keep their keys."""
@@ -143,3 +155,10 @@ class DemarcheRulesMixin:
                     % {"old": old, "new": new}
                 }
             )
+
+
+def _grid_field(problem):
+    """The grid's simple sub-block a page-wide problem is about (its « Donnée »…), else None:
+    the message then heads the grid."""
+    simple = ("variable", "name", "title", "unit", "default_bracket", "default_amount")
+    return problem.path[1] if len(problem.path) > 1 and problem.path[1] in simple else None

@@ -235,7 +235,11 @@
 
   function ruleParts(variableInput, form) {
     var base = variableInput.name.replace(/-variable$/, "");
-    return { operator: named(form, base + "-operator"), value: named(form, base + "-value") };
+    return {
+      operator: named(form, base + "-operator"),
+      value: named(form, base + "-value"),
+      quantifier: named(form, base + "-quantifier")
+    };
   }
 
   function syncRule(variableInput, form, changed) {
@@ -253,6 +257,10 @@
       option.disabled = !fits;
       option.textContent = (labels && labels[option.value]) || option.pfLabel;
     });
+    if (parts.quantifier) {
+      // « au moins un enfant / chaque enfant » only means something for a list.
+      valueWrapper(parts.quantifier).hidden = Boolean(kind) && !/_multiple$/.test(kind);
+    }
     if (allowed && allowed.indexOf(parts.operator.value) < 0) {
       parts.operator.value = allowed[0];
       parts.operator.dispatchEvent(new Event("change", { bubbles: true }));
