@@ -218,7 +218,9 @@ def _render(request, template, context, status=200):
     context = {"base_template": get_setting("BASE_TEMPLATE"), **context}
     response = TemplateResponse(request, themed(template), context, status=status)
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"  # a resume link's token stays here
+    # A resume link's token never leaves in a Referer to another site; "no-referrer" would
+    # also make the browser post « Origin: null », which CSRF checks refuse.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
