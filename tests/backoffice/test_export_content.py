@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from tests.certified.conftest import cantine, seeded  # noqa: F401 (fixtures)
 from tests.certified.helpers import martin_submission
 from wagtail_passfamille.backoffice import exports
+from wagtail_passfamille.models import AuditRecord, Submission
 
 ADMIN = "/admin/passfamille"
 ALEXIS = {"prenom": "Alexis", "date_naissance": "2006-04-20"}
@@ -93,3 +94,58 @@ def test_csv_and_xlsx_hold_what_they_held_before(client, two_children):
     cells = [[cell.value for cell in line] for line in sheet.iter_rows()]
     assert cells[0] == rows[0]
     assert [value if value is not None else "" for value in cells[1]] == row
+
+
+def test_one_row_per_registered_child(client, two_children, cantine):  # noqa: F811
+    """The option gives each child of the children group a row of its own, carrying the
+    application's reference and chosen columns; an application without children keeps one row."""
+    every_column(client, two_children)
+    page = export_page(client)
+    assert 'name="per_child"' in page and "Une ligne par enfant inscrit" in page
+    keys = ["base:reference", "answer:nom_demandeur", "outcome:summary"]
+    response = client.post(
+        f"{ADMIN}/demandes/export/", {"columns": keys, "format": "csv", "per_child": "1"}
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig")), delimiter=";"))
+    header = rows[0]
+    assert header[:4] == ["Référence", "Nom (nom_demandeur)", "Résultat (résumé)", "Enfant"]
+    assert header[4:7] == ["Enfant — Prénom", "Enfant — Nom", "Enfant — Date de naissance"]
+    assert len(rows) == 3
+    reference = two_children.reference
+    assert [row[:7] for row in rows[1:]] == [
+        [reference, "Durand", TARIFF, "1", "Alexis", "Durand", "20 avril 2006"],
+        [reference, "Durand", TARIFF, "2", "Fleur", "Durand", "20 avril 2010"],
+    ]
+    assert all(len(row) == len(header) for row in rows)
+    record = AuditRecord.objects.filter(action=AuditRecord.Action.EXPORT).latest("pk")
+    assert record.detail["per_child"] is True and record.references == [reference]
+    # The same in XLSX, the child's number as a number.
+    response = client.post(
+        f"{ADMIN}/demandes/export/", {"columns": keys, "format": "xlsx", "per_child": "1"}
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response))).active
+    cells = [[cell.value for cell in line][:5] for line in sheet.iter_rows(min_row=2)]
+    assert cells == [
+        [reference, "Durand", TARIFF, 1, "Alexis"],
+        [reference, "Durand", TARIFF, 2, "Fleur"],
+    ]
+
+
+def test_an_application_without_children_keeps_its_row(client, two_children):
+    every_column(client, two_children)
+    answers = dict(two_children.answers)
+    answers["enfants"] = []
+    Submission.objects.filter(pk=two_children.pk).update(answers=answers)
+    response = client.post(
+        f"{ADMIN}/demandes/export/",
+        {"columns": ["base:reference"], "format": "csv", "per_child": "1"},
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 2 and rows[1][0] == two_children.reference
+    assert set(rows[1][1:]) == {""}
+
+
+def export_page(client):
+    response = client.get(f"{ADMIN}/demandes/export/")
+    assert response.status_code == 200
+    return response.content.decode()

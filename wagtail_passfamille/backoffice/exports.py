@@ -318,6 +318,7 @@ def available_columns(demarches: Iterable, queryset) -> list[Column]:
 
 # The encrypted columns each kind of column reads, decrypted a chunk at a time.
 ENCRYPTED_READS = {"answer": ("answers",), "certified": ("certified",)}
+READ_ANSWERS = Column("answer:", "", "")  # no cell: makes the rows carry the answers
 PLAIN = ("pk", "reference", "page_id", "submitted_at", "status", "verification", "decision")
 
 
@@ -407,16 +408,21 @@ def _row_chunks(queryset, columns, reader):
         ]
 
 
-def iter_rows(queryset, columns: list[Column], allowed_ids=None) -> Iterator[list]:
-    """The header, then one row per submission, read in chunks (constant memory)."""
-    yield [column.label for column in columns]
+def iter_rows(queryset, columns: list[Column], allowed_ids=None, children=None) -> Iterator[list]:
+    """The header, then one row per submission, read in chunks (constant memory); with
+    ``children`` (:class:`~.export_children.ChildColumns`), one row per registered child."""
+    yield [column.label for column in columns] + (children.labels() if children else [])
     reader = RowReader()
     cells = [_safe(reader.cell(column), column.key) for column in columns]
-    for chunk in _row_chunks(queryset, columns, reader):
+    reads = [*columns, READ_ANSWERS] if children else columns
+    for chunk in _row_chunks(queryset, reads, reader):
         for row in chunk:
             if allowed_ids is not None and row.pk not in allowed_ids:
                 continue  # not in what was audited (changed since): never exported unaudited
-            yield [cell(row) for cell in cells]
+            if children is None:
+                yield [cell(row) for cell in cells]
+            else:
+                yield from children.rows(row, [cell(row) for cell in cells], reader)
 
 
 def _safe(cell, key):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from wagtail_passfamille.backoffice import exports, person
+from wagtail_passfamille.backoffice.export_children import child_columns
 from wagtail_passfamille.backoffice.filters import filter_params, filtered_submissions
 from wagtail_passfamille.backoffice.links import index_url, inspect_url
 from wagtail_passfamille.backoffice.permissions import (
@@ -170,10 +171,9 @@ def download_view(request, pk):
 # --- Exports -------------------------------------------------------------------------------
 
 
-def _export_columns(request, queryset, form):
+def _export_demarches(request, form):
     demarche = form.cleaned_data.get("demarche") if form.is_valid() else None
-    demarches = [demarche] if demarche else list(demarches_for(request.user))
-    return exports.available_columns(demarches, queryset)
+    return [demarche] if demarche else list(demarches_for(request.user))
 
 
 def export_view(request):
@@ -181,7 +181,8 @@ def export_view(request):
     require_instructor(request.user)
     data = request.POST if request.method == "POST" else request.GET
     queryset, form = filtered_submissions(request.user, data, request.session)
-    columns = _export_columns(request, queryset, form)
+    demarches = _export_demarches(request, form)
+    columns = exports.available_columns(demarches, queryset)
     if request.method != "POST":
         default = {c.key for c in exports.base_columns()}
         groups = {}
@@ -195,11 +196,13 @@ def export_view(request):
                 "params": filter_params(data),
                 "count": queryset.count(),
                 "index_url": index_url(),
+                "children": child_columns(demarches) is not None,
             },
         )
     by_key = {column.key: column for column in columns}
     chosen = [by_key[key] for key in request.POST.getlist("columns") if key in by_key]
     export_format = request.POST.get("format")
+    children = child_columns(demarches) if request.POST.get("per_child") else None
     if not chosen or export_format not in ("csv", "xlsx"):
         messages.error(request, _("Choisissez au moins une colonne et un format."))
         return redirect(reverse("wagtail_passfamille_export") + "?" + request.POST.urlencode())
@@ -218,11 +221,12 @@ def export_view(request):
             "format": export_format,
             "columns": [column.key for column in chosen],
             "count": len(ids),
+            "per_child": children is not None,
         },
     )
     allowed = set(ids)
     del ids, references
-    rows = exports.iter_rows(queryset, chosen, allowed_ids=allowed)
+    rows = exports.iter_rows(queryset, chosen, allowed_ids=allowed, children=children)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if export_format == "csv":
         response = StreamingHttpResponse(
