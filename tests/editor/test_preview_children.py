@@ -50,13 +50,15 @@ def test_preview_registers_the_familys_children_and_shows_the_reductions(loisirs
     assert Submission.objects.count() == 0 and UpstreamCall.objects.count() == 0
 
 
-def test_four_children_the_second_reduced(loisirs):
+def test_four_children_one_refused_by_name_the_others_reduced(loisirs):
     page_text = recap(loisirs, "penderie")
     assert "Enfants inscrits : Léo, Léa, Hugo, Bérénice." in page_text
     assert "Paul" not in page_text  # of age: not registered
     assert "Enfant 4" in page_text and "25 octobre 2024" in page_text
-    # The model reduces the 2nd child only (« 10 % off the 2nd child »).
-    assert "2e enfant : 13,77" in page_text and page_text.count("13,77") == 1
+    # Bérénice is 2 on 1 September 2027: refused by name; the three others, 10 % off from the
+    # second child.
+    assert "Inscription de Bérénice impossible : l'accueil de loisirs accueille" in page_text
+    assert "2e enfant : 13,77" in page_text and "3e enfant : 13,77" in page_text
 
 
 def test_canteen_preview_with_giraud_two_children(cantine):

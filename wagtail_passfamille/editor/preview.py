@@ -129,7 +129,11 @@ def serve_family_preview(page, request, key):
             "step_number": len(page.step_blocks) + 1,
             "is_recap": True,
             "recap": recap,
-            "outcome_lines": outcome.summary_lines() if outcome else [],
+            "outcome_lines": (
+                outcome.summary_lines(outcomes.child_names(page, to_answer(answers)))
+                if outcome
+                else []
+            ),
             "outcome_blocks": bool(outcome and not outcome.can_submit),
             "wizard": {"form": RecapForm()},
         }

@@ -38,9 +38,10 @@ STARTERS: dict[str, Starter] = {
             "accueil-de-loisirs",
             _("Accueil de loisirs"),
             _(
-                "Les enfants de 3 à 11 ans, leurs semaines et leur PAI (document demandé si "
-                "PAI = Oui), le quotient familial CAF/MSA ; un prix par jour au taux d'effort de "
-                "0,6 % du quotient, de 3 € à 18 €, −10 % pour le 2e enfant."
+                "Les enfants de 3 à 11 ans (chaque enfant hors de l'âge est refusé, nommé), "
+                "leurs semaines et leur PAI (le document demandé pour chaque enfant dont le PAI "
+                "est Oui), le quotient familial CAF/MSA ; un prix par jour au taux d'effort de "
+                "0,6 % du quotient, de 3 € à 18 €, −10 % à partir du 2e enfant."
             ),
             accueil_loisirs.fields,
         ),

@@ -16,15 +16,27 @@ def always() -> dict:
     return {"mode": "all", "rules": []}
 
 
-def condition(variable, operator, value="", mode="all") -> dict:
+def condition(variable, operator, value="", mode="all", quantifier="any") -> dict:
+    """One rule; ``quantifier`` for data of the children (« au moins un » / « chaque enfant »)."""
+    return rules((variable, operator, value, quantifier), mode=mode)
+
+
+def rules(*conditions, mode="all") -> dict:
+    """A ConditionBlock value; each condition a (variable, operator, value, quantifier)."""
     return {
         "mode": mode,
         "rules": [
             {
                 "type": "item",
                 "id": _id(),
-                "value": {"variable": variable, "operator": operator, "value": value},
+                "value": {
+                    "variable": variable,
+                    "operator": operator,
+                    "value": value,
+                    "quantifier": quantifier,
+                },
             }
+            for variable, operator, value, quantifier in conditions
         ],
     }
 
@@ -129,10 +141,21 @@ def effort_grid(name, title, variable, *, rate, minimum, maximum, unit="", **ext
     )
 
 
-def gate(name, cond, message, *, allow_review=False, review_message="", success_message=""):
+def gate(
+    name,
+    cond,
+    message,
+    *,
+    allow_review=False,
+    review_message="",
+    success_message="",
+    applies_to="demande",
+):
+    """An eligibility gate; ``applies_to="enfant"`` refuses each child who fails it, by name."""
     value = {
         "name": name,
         "condition": cond,
+        "applies_to": applies_to,
         "message": message,
         "allow_review": allow_review,
         "review_message": review_message,
