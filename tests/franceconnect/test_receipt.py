@@ -66,3 +66,18 @@ def test_the_anonymous_recap_offers_franceconnect_and_then_shows_the_tariff(cant
     assert WITHHELD in recap and "pf-franceconnect__button" in recap and "Tranche" not in recap
     recap = login_from(citizen.client, cantine, url)
     assert TARIFF in recap and WITHHELD not in recap
+
+
+def test_an_anonymous_citizen_typing_the_identified_identity_sees_no_tariff(cantine):
+    """The done-when's last part: DUPONT's identity typed instead of FranceConnect. The stand-in
+    knows DUPONT on the FranceConnect route only: the typed identity « could not be verified »,
+    and nothing of the file (quotient, children, tariff) is shown."""
+    from tests.demarches.helpers import caf_identity
+
+    dupont = caf_identity("DUPONT", ["PAUL", "LOUIS"], "M", 1962, 8, 24, commune="75107")
+    citizen = Citizen(cantine)
+    step3 = citizen.fill_all(identity=dupont)[2].content.decode()
+    assert "n&#x27;ont pas pu être vérifiées" in step3
+    for derived in ("Tranche", "€", "2\u00a0550", "PIERRE", "Pierre", "quotient familial CAF de"):
+        assert derived not in step3
+    assert "pf-franceconnect__button" in step3  # FranceConnect offered instead
