@@ -171,14 +171,6 @@ class DemarchePage(
             "d'accès doit avoir une section FRANCECONNECT."
         ),
     )
-    show_certified_values = models.BooleanField(
-        _("montrer les valeurs certifiées au demandeur"),
-        default=False,
-        help_text=_(
-            "Permis seulement quand le demandeur est identifié par FranceConnect (CGU d'API "
-            "Particulier) ; sinon il voit seulement que les données ont été récupérées."
-        ),
-    )
     keep_numero_fiscal = models.BooleanField(
         _("conserver le numéro fiscal après vérification"), default=False
     )
@@ -276,7 +268,6 @@ class DemarchePage(
         FieldPanel("legal_basis"),
         FieldRowPanel([FieldPanel("retention_months"), FieldPanel("retention_justification")]),
         FieldPanel("france_connect"),
-        FieldPanel("show_certified_values"),
         FieldPanel("keep_numero_fiscal"),
         FieldPanel("drop_certified_after_decision"),
     ]
@@ -337,12 +328,6 @@ class DemarchePage(
         if self.retention_months > 36 and not self.retention_justification.strip():
             errors["retention_justification"] = _(
                 "Au-delà de 36 mois, DataPass demande de justifier la durée de conservation."
-            )
-        if self.show_certified_values and self.france_connect == FRANCE_CONNECT_OFF:
-            errors["show_certified_values"] = _(
-                "Les CGU d'API Particulier ne permettent de montrer les données qu'à un "
-                "demandeur identifié par FranceConnect : proposez d'abord la connexion "
-                "FranceConnect."
             )
         if self.credential_profile and self.credential_profile not in get_setting("CREDENTIALS"):
             errors["credential_profile"] = _(
