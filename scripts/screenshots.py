@@ -7,7 +7,9 @@ Sets the demo up as `make demo` does (demo settings, migrate, seed_demo, the API
 development server), in a throwaway database, on free loopback ports. Then a citizen completes
 the canteen démarche in the browser (the real wizard, its certified data from the sandbox), and
 the script photographs the citizen pages, the editor's tabs, the agents' back-office and the
-fiche habilitation. CI runs it before `mkdocs build --strict`, so the pictures never go stale.
+fiche habilitation. Then the editor creates the leisure centre from its model, previews it with
+families of several children and publishes it, and a citizen registers two children in it.
+CI runs it before `mkdocs build --strict`, so the pictures never go stale.
 Needs Playwright and Debian's Chromium (never `playwright install`); stops all it started.
 """
 
@@ -27,6 +29,7 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -83,8 +86,16 @@ def citizen_forms() -> dict[str, dict[str, str]]:
         "etape-6": {"attestation": "on"},
     }
     forms = {slug: citizen.data(slug, values) for slug, values in steps.items()}
-    forms["_ids"] = {"page": str(page.pk)}
+    forms["_ids"] = {"page": str(page.pk), "portal": str(page.get_parent().pk)}
     return forms
+
+
+def leisure_identity_form(page_id: str) -> dict[str, str]:
+    """Step 2 of the leisure centre created from the model: MARTIN Pierre's identity (MSA)."""
+    from tests.demarches.helpers import MARTIN, Citizen
+    from wagtail_passfamille.models import DemarchePage
+
+    return Citizen(DemarchePage.objects.get(pk=page_id)).data("etape-2", MARTIN)
 
 
 def post_step(page, form: dict) -> None:
@@ -110,7 +121,8 @@ def shoot(page, out: Path, name: str, *, full_page: bool = True) -> None:
 def take(base: str, out: Path, forms: dict) -> None:
     from playwright.sync_api import sync_playwright
 
-    page_id = forms.pop("_ids")["page"]
+    ids = forms.pop("_ids")
+    page_id, portal_id = ids["page"], ids["portal"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
@@ -158,7 +170,105 @@ def take(base: str, out: Path, forms: dict) -> None:
         shoot(page, out, "instruction-demande")
         page.goto(f"/admin/passfamille/demarches/{page_id}/fiche-habilitation/")
         shoot(page, out, "fiche-habilitation")
+        slug = leisure_centre_editor(page, out, portal_id)
+        leisure_centre_citizen(browser.new_context(base_url=base, locale="fr-FR"), out, slug)
         browser.close()
+
+
+def leisure_centre_editor(page, out: Path, portal_id: str) -> str:
+    """The editor creates the leisure centre from its model, looks at its tabs, previews it
+    with families of several children, publishes it. Returns the page's slug."""
+    page.goto(f"/admin/pages/add/wagtail_passfamille/demarchepage/{portal_id}/")
+    shoot(page, out, "loisirs-1-modeles")
+    card = page.locator("li", has=page.get_by_role("heading", name="Accueil de loisirs"))
+    card.get_by_role("button", name="Créer le brouillon").click()
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/$"))
+    new_id = re.search(r"/pages/(\d+)/edit/", page.url)[1]
+    shoot(page, out, "loisirs-2-brouillon", full_page=False)
+    page.set_viewport_size({"width": 1100, "height": 1700})
+    for number, name, label in (
+        (3, "Étapes", "etapes"),
+        (4, "Éligibilité", "eligibilite"),
+        (5, "Tarification", "tarification"),
+    ):
+        page.get_by_role("tab", name=re.compile(name)).click(force=True)
+        if label == "etapes":  # the children group, its PAI document and its condition
+            page.evaluate(
+                """() => [...document.querySelectorAll("input")]
+                    .find((input) => input.value === "Document PAI")
+                    .scrollIntoView({block: "center"})"""
+            )
+        shoot(page, out, f"loisirs-{number}-{label}", full_page=False)
+    page.set_viewport_size({"width": 1100, "height": 800})
+    # Wagtail's preview: the edit form posted to the preview URL, then a preview mode shown.
+    preview_url = f"/admin/pages/{new_id}/edit/preview/"
+    page.evaluate(
+        """async (url) => {
+            const form = document.querySelector("[data-edit-form]");
+            await fetch(url, {method: "POST", body: new FormData(form)});
+        }""",
+        preview_url,
+    )
+    for number, family in ((6, "mercier"), (7, "penderie")):
+        page.goto(f"{preview_url}?mode=famille-{family}")
+        shoot(page, out, f"loisirs-{number}-apercu-{family}")
+    page.goto(f"/admin/pages/{new_id}/edit/")
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('button[name=action-publish]').click()")
+    from wagtail_passfamille.models import DemarchePage
+
+    demarche = DemarchePage.objects.get(pk=new_id)
+    if not demarche.live:
+        raise SystemExit("the leisure centre made from the model was not published")
+    return demarche.slug
+
+
+def leisure_centre_citizen(context, out: Path, slug: str) -> None:
+    """A citizen registers two children: the PAI document asked for Zoé (PAI = Oui) only, Léa
+    (17 on 1 September 2027) refused by name, the recap and the receipt."""
+    page = context.new_page()
+    page.set_viewport_size({"width": 1100, "height": 800})
+    page.goto(f"/demarches/{slug}/")
+    for name, value in (
+        ("nom_demandeur", "Martin"),
+        ("prenom_demandeur", "Pierre"),
+        ("email", "pierre.martin@example.org"),
+        ("telephone", "06 12 34 56 78"),
+    ):
+        page.locator(f'[name$="-{name}"]').fill(value)
+    shoot(page, out, "loisirs-citoyen-1-responsable")
+    page.get_by_role("button", name="Continuer", exact=True).click()
+    page.wait_for_url(re.compile(r"/etape-2/"))
+    shoot(page, out, "loisirs-citoyen-2-caf")
+    from wagtail_passfamille.models import DemarchePage
+
+    post_step(page, leisure_identity_form(str(DemarchePage.objects.get(slug=slug).pk)))
+    page.get_by_role("button", name="Ajouter un enfant").click()
+    items = page.locator("fieldset.pf-group__item")
+    items.nth(1).wait_for()
+    children = (("Zoé", "20", "6", "2019", "Oui"), ("Léa", "2", "3", "2010", "Non"))
+    for index, (first, day, month, year, pai) in enumerate(children):
+        item = items.nth(index)
+        item.locator(f'[name$="enfants-{index}-prenom"]').fill(first)
+        item.locator(f'[name$="enfants-{index}-nom"]').fill("Martin")
+        for part, value in enumerate((day, month, year)):
+            item.locator(f'[name$="enfants-{index}-date_naissance_{part}"]').fill(value)
+        item.get_by_label(pai, exact=True).check()
+        item.get_by_label("Semaine du 5 juillet").check()
+    items.nth(0).get_by_label("Document PAI").set_input_files(
+        {"name": "pai-zoe.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    shoot(page, out, "loisirs-citoyen-3-enfants")
+    page.get_by_role("button", name="Continuer", exact=True).click()
+    page.wait_for_url(re.compile(r"/etape-4/"))
+    shoot(page, out, "loisirs-citoyen-4-refus")
+    page.get_by_label(re.compile("J'atteste")).check()
+    page.get_by_role("button", name="Continuer", exact=True).click()
+    page.wait_for_url(re.compile(r"/recapitulatif/"))
+    shoot(page, out, "loisirs-citoyen-5-recapitulatif")
+    page.get_by_role("button", name=re.compile("Envoyer")).click()
+    page.wait_for_url(re.compile(r"/confirmation/$"))
+    shoot(page, out, "loisirs-citoyen-6-accuse-de-reception")
 
 
 def main() -> int:
