@@ -31,7 +31,9 @@ import argparse
 import os
 import secrets
 import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -343,6 +345,24 @@ def run(args, stack: HttpStack) -> int:
     throughput(base, apply, args.clients, 2 * args.clients)
     throughput(base, submit, args.clients, 2 * args.clients)
 
+    spies = []
+    if args.profile:  # py-spy on every worker while the requests run one at a time
+        spy = Path(sys.executable).parent / "py-spy"
+        for pid in stack.workers():
+            out = f"{args.profile}.{pid}.txt"
+            command = [
+                str(spy),
+                "record",
+                "--pid",
+                str(pid),
+                "--format",
+                "raw",
+                "--rate",
+                "250",
+                "--gil",
+            ]
+            spies.append(subprocess.Popen([*command, "--output", out], stderr=subprocess.DEVNULL))
+        time.sleep(2)
     logs = {"application": [], "stock": []}
     rates = {"application": [], "stock": []}
     per_round = max(1, args.applications // args.rounds)
@@ -355,9 +375,17 @@ def run(args, stack: HttpStack) -> int:
                 meter = Meter(stack, base)
                 work(meter)
                 logs[name].append(meter.log)
+        if spies:
+            continue
         for name, work in order:
             count = per_round * (1 if name == "application" else 4)
             rates[name].append(throughput(base, work, args.clients, count))
+
+    for process in spies:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    if spies:
+        rates = {"application": [1.0], "stock": [1.0]}  # not measured while profiling
 
     def cpu_per(name, kinds=None):
         return [sum(c for k, c, _w in log if kinds is None or k in kinds) for log in logs[name]]
@@ -427,6 +455,9 @@ def main() -> int:
     parser.add_argument("--applications", type=int, default=30, help="measured, in all")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--clients", type=int, default=4, help="at once, for the throughput")
+    parser.add_argument(
+        "--profile", help="py-spy the workers: collapsed stacks in PROFILE.<pid>.txt"
+    )
     args = parser.parse_args()
     args.load_before = f"{os.getloadavg()[0]:.2f}"
     base_url = os.environ.get(

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -47,6 +48,8 @@ from wagtail_passfamille.citizen.wizard_data import file_fields, posted_keys
 from wagtail_passfamille.citizen.wizard_forms import (
     RecapForm,
     cached_form_class,
+    own_step_visibility,
+    reads_only_its_own_step,
     step_value_id,
     visibility_functions,
 )
@@ -215,14 +218,17 @@ class DemarcheWizardView(
         hidden, same_step_visibility = visibility_functions(step_value, decide)
         every_input = list(with_group_inputs(iter_inputs(step_value, include_information=True)))
         builder = FormBuilder(step_value, hidden=hidden, same_step_visibility=same_step_visibility)
-        if any(same_step_visibility(i) for i in every_input if i.block_type != "information"):
-            # Its visibility functions read this request's answers: not shareable, and its
-            # validation depends on every earlier answer (kept answers are keyed on them).
-            self._form_reads = to_answer(earlier_answers)
-            return builder.get_form_class()
         hidden_names = tuple(item.path for item in every_input if hidden(item))
-        self._form_reads = hidden_names  # all that earlier answers change in this class
         key = (self.page.pk, self.page.live_revision_id, step_value_id(step_value), hidden_names)
+        if any(same_step_visibility(i) for i in every_input if i.block_type != "information"):
+            # Its validation depends on every earlier answer (kept answers are keyed on them).
+            self._form_reads = to_answer(earlier_answers)
+            if not reads_only_its_own_step(step_value):  # reads this request's answers
+                return builder.get_form_class()
+            visibility = own_step_visibility(self.page, step_value)
+            builder = FormBuilder(step_value, hidden=hidden, same_step_visibility=visibility)
+            return cached_form_class((*key, timezone.localdate()), builder.get_form_class)
+        self._form_reads = hidden_names  # all that earlier answers change in this class
         return cached_form_class(key, builder.get_form_class)
 
     def cleaned_step(self, name, form_class=None):

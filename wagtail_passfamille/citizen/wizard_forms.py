@@ -9,12 +9,16 @@ from collections import OrderedDict
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from wagtail_passfamille.blocks.schema import iter_inputs
+from wagtail_passfamille.blocks.schema import iter_inputs, with_group_inputs
+from wagtail_passfamille.models import outcomes
+from wagtail_passfamille.rules.conditions import evaluate
 from wagtail_passfamille.rules.logic import Truth
+from wagtail_passfamille.rules.variables import RESERVED_PREFIXES
 
 # Form classes of live démarches, shared by the requests of a process: a step's class depends
-# only on the live revision and on which fields earlier answers hide (steps whose fields hide
-# each other as the citizen types are built per request).
+# only on the live revision and on which fields earlier answers hide (and on the day, for
+# fields hiding each other as the citizen types; those whose conditions also read earlier
+# answers or certified data are built per request).
 _FORM_CLASSES: OrderedDict = OrderedDict()
 _FORM_CLASSES_LOCK = threading.Lock()
 MAX_CACHED_FORM_CLASSES = 512
@@ -45,6 +49,29 @@ def visibility_functions(step_value, decide):
         return lambda answers: decide(rule, answers)
 
     return hidden, same_step_visibility
+
+
+def reads_only_its_own_step(step_value):
+    """Whether every condition that reads the step's own fields reads nothing else (no
+    earlier answer, no certified datum): its decisions then depend on the step's answers, the
+    page and the day only, and its form class can be shared between citizens."""
+    step_names = {item.name for item in iter_inputs(step_value)}
+    for item in with_group_inputs(iter_inputs(step_value, include_information=True)):
+        rule = item.value.condition_rule
+        names = {name.partition(".")[0] for name in rule.variables()} if rule else set()
+        if names & step_names and (names - step_names or names & set(RESERVED_PREFIXES)):
+            return False
+    return True
+
+
+def own_step_visibility(page, step_value):
+    """``same_step_visibility`` deciding on the step's answers alone (see above): nothing of
+    a citizen's request is kept in the shared class."""
+
+    def decide(rule, answers):
+        return evaluate(rule, outcomes.rules_context(page, answers))
+
+    return visibility_functions(step_value, decide)[1]
 
 
 def step_value_id(step_value):

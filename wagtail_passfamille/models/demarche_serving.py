@@ -172,10 +172,15 @@ class DemarcheServingMixin:
         with _SHARED_STEPS_LOCK:
             cached = _SHARED_STEPS.get(self.pk)
         if cached is None or cached[0] != key:
-            cached = (key, self.step_blocks)
+            # step_blocks iterates the whole stream: every block of ``steps`` is decoded before
+            # it is shared, so that other threads only ever read it.
+            cached = (key, self.step_blocks, self.steps)
             with _SHARED_STEPS_LOCK:
                 _SHARED_STEPS[self.pk] = cached
         self.__dict__["step_blocks"] = cached[1]
+        # The same decoded stream for what reads ``steps`` itself (the children's group and
+        # fields of age rules, the certified blocks): not decoded again on every request.
+        self.__dict__["steps"] = cached[2]
 
     @re_path(rf"^{INSTANCE_RE}/confirmation/$", name="confirmation")
     def confirmation(self, request, instance):
