@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -48,8 +47,7 @@ from wagtail_passfamille.citizen.wizard_data import file_fields, posted_keys
 from wagtail_passfamille.citizen.wizard_forms import (
     RecapForm,
     cached_form_class,
-    own_step_visibility,
-    reads_only_its_own_step,
+    same_step_form_class,
     step_value_id,
     visibility_functions,
 )
@@ -223,11 +221,7 @@ class DemarcheWizardView(
         if any(same_step_visibility(i) for i in every_input if i.block_type != "information"):
             # Its validation depends on every earlier answer (kept answers are keyed on them).
             self._form_reads = to_answer(earlier_answers)
-            if not reads_only_its_own_step(step_value):  # reads this request's answers
-                return builder.get_form_class()
-            visibility = own_step_visibility(self.page, step_value)
-            builder = FormBuilder(step_value, hidden=hidden, same_step_visibility=visibility)
-            return cached_form_class((*key, timezone.localdate()), builder.get_form_class)
+            return same_step_form_class(self.page, step_value, key, hidden, builder)
         self._form_reads = hidden_names  # all that earlier answers change in this class
         return cached_form_class(key, builder.get_form_class)
 

@@ -7,9 +7,11 @@ import threading
 from collections import OrderedDict
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from wagtail_passfamille.blocks.schema import iter_inputs, with_group_inputs
+from wagtail_passfamille.citizen.forms import FormBuilder
 from wagtail_passfamille.models import outcomes
 from wagtail_passfamille.rules.conditions import evaluate
 from wagtail_passfamille.rules.logic import Truth
@@ -72,6 +74,16 @@ def own_step_visibility(page, step_value):
         return evaluate(rule, outcomes.rules_context(page, answers))
 
     return visibility_functions(step_value, decide)[1]
+
+
+def same_step_form_class(page, step_value, key, hidden, builder):
+    """The class of a step whose fields hide each other as the citizen answers: shared (keyed
+    on the day too) when its conditions read only the step, else ``builder``'s, per request."""
+    if not reads_only_its_own_step(step_value):
+        return builder.get_form_class()
+    visibility = own_step_visibility(page, step_value)
+    shared = FormBuilder(step_value, hidden=hidden, same_step_visibility=visibility)
+    return cached_form_class((*key, timezone.localdate()), shared.get_form_class)
 
 
 def step_value_id(step_value):
