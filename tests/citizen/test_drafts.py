@@ -241,3 +241,30 @@ def test_the_e_mail_speaks_the_citizen_language(cantine, language):
         assert "only once" in body and "Bonjour" not in body
     else:
         assert "ne sert qu'une fois" in body
+
+
+@pytest.fixture
+def old_key(settings, tmp_path):
+    """A Fernet key and a private storage of its own, set before the démarche is seeded."""
+    from cryptography.fernet import Fernet
+
+    settings.WAGTAIL_PASSFAMILLE_FILE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path / "private")},
+    }
+    key = Fernet.generate_key().decode()
+    settings.WAGTAIL_PASSFAMILLE_ENCRYPTION_KEYS = [key]
+    return key
+
+
+def test_key_rotation_reencrypts_the_drafts(old_key, cantine, settings, capsys):
+    from cryptography.fernet import Fernet
+
+    citizen = stopped_at_step_3(cantine)
+    save_at(citizen, "etape-3")
+    new_key = Fernet.generate_key().decode()
+    settings.WAGTAIL_PASSFAMILLE_ENCRYPTION_KEYS = [new_key, old_key]
+    call_command("passfamille_rotate_keys")
+    assert "wagtail_passfamille.Draft.data : 1 rechiffrée(s)" in capsys.readouterr().out
+    settings.WAGTAIL_PASSFAMILLE_ENCRYPTION_KEYS = [new_key]
+    assert Draft.objects.get().data["step_data"]

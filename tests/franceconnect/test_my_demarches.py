@@ -186,3 +186,27 @@ def test_an_anonymous_citizen_is_told_only_that_the_application_was_verified(
     assert "a été vérifiée" in message.body and "Mes démarches" not in message.body
     for derived in ("Tranche", "€", "2550", "2 550", "quotient"):
         assert derived not in message.body
+
+
+def test_erasing_a_person_erases_their_saved_demarches_too(cantine):
+    from wagtail_passfamille.backoffice import person
+
+    submit_identified(cantine)
+    citizen = identified_citizen(cantine)
+    citizen.post("etape-1", RESPONSABLE)
+    save = citizen.post("etape-1", RESPONSABLE, raw={"passfamille_save_draft": "1"})
+    citizen.client.post(save["Location"])
+    stranger = identified_citizen(cantine, NO_CAF)
+    save = stranger.post("etape-1", RESPONSABLE, raw={"passfamille_save_draft": "1"})
+    stranger.client.post(save["Location"])
+    assert Draft.objects.count() == 2
+    owner = Submission.objects.get().owner
+    assert Draft.objects.filter(owner=owner).count() == 1
+    person.erase(Submission.objects.all())
+    (left,) = Draft.objects.all()  # the other identity's draft stays
+    assert left.owner and left.owner != owner
+
+
+def test_the_portal_links_to_my_demarches(cantine):
+    html = Client().get(cantine.get_parent().url).content.decode()
+    assert f'href="{MY}"' in html
