@@ -21,6 +21,7 @@ from wagtail_passfamille.rules import (
     compute_outcome,
     rule_from_dict,
     validate_gate,
+    validate_grid,
     validate_rule,
 )
 from wagtail_passfamille.rules.conditions import answer_variable
@@ -177,3 +178,51 @@ def test_reachability_reads_chaque_enfant():
     # « au moins un » of each: a family with a baby and a teenager.
     older = Condition(CHILD_AGE, "greater_than", "11")
     assert satisfiable([Group("all", (Condition(CHILD_AGE, "less_than", "3"), older))], specs)
+
+
+def test_a_grid_on_the_childs_age_prices_each_child_then_reduces_by_rank():
+    by_age = Grid(
+        "journee",
+        CHILD_AGE,
+        unit="par jour",
+        brackets=(
+            Bracket("Moins de 6 ans", None, "6", "4"),
+            Bracket("6 ans et plus", "6", None, "7"),
+        ),
+        default_bracket="6 ans et plus",
+        child_reductions=ChildReductions(Decimal(10), Decimal(20)),
+    )
+    outcome = compute_outcome([GATE], [by_age], context(LEA, ZOE, NOE))
+    (tariff,) = outcome.tariffs
+    assert tariff.per_child and tariff.amount is None
+    # Léa (17, entered first) is refused; Zoé (8) is the oldest registered, Noé (5) the 2nd.
+    assert [(c.position, c.rank, c.bracket, c.amount) for c in tariff.children] == [
+        (1, 1, "6 ans et plus", Decimal("7.00")),
+        (2, 2, "Moins de 6 ans", Decimal("3.60")),
+    ]
+    assert outcome.summary_lines({0: "Léa", 1: "Zoé", 2: "Noé"})[-2:] == [
+        "Tarif, Zoé\u00a0: 6 ans et plus — 7,00\u00a0€ par jour",
+        "Tarif, Noé\u00a0: Moins de 6 ans — 3,60\u00a0€ par jour (réduction de 10\u00a0%)",
+    ]
+    assert tariff.summary_lines()[0].startswith("Tarif, 1er enfant\u00a0:")  # no name stored
+    assert Outcome.from_dict(outcome.to_dict()) == outcome
+    assert validate_grid(by_age, {}) == [] or all(not p.is_error for p in validate_grid(by_age, {}))
+
+
+def test_a_child_without_a_birth_date_gets_the_default_price():
+    by_age = Grid(
+        "journee",
+        CHILD_AGE,
+        unit="par jour",
+        brackets=(
+            Bracket("Moins de 6 ans", None, "6", "4"),
+            Bracket("6 ans et plus", "6", None, "7"),
+        ),
+        default_bracket="6 ans et plus",
+    )
+    (tariff,) = compute_outcome([], [by_age], context(NOE, {**ZOE, "date_naissance": ""})).tariffs
+    assert [(c.bracket, c.amount) for c in tariff.children] == [
+        ("Moins de 6 ans", Decimal("4.00")),
+        ("6 ans et plus", Decimal("7.00")),
+    ]
+    assert tariff.default_applied

@@ -72,3 +72,31 @@ def test_a_per_child_gate_refuses_exactly_the_children_it_fails(items, rules, re
     assert outcome.refused_children == (() if review else tuple(failing))
     assert outcome.can_submit is (review or len(failing) < len(items))
     outcome.summary_lines({})  # never raises
+
+
+@settings(max_examples=200, deadline=None)
+@given(children, conditions)
+def test_each_priced_child_gets_the_price_of_their_own_age(items, condition):
+    from decimal import Decimal
+
+    from wagtail_passfamille.rules import Bracket, Grid
+    from wagtail_passfamille.rules.coerce import age_on, to_date
+
+    grid = Grid(
+        "jour",
+        CHILD_AGE,
+        unit="par jour",
+        brackets=(Bracket("jeune", None, "6", "4"), Bracket("grand", "6", None, "7")),
+        default_bracket="grand",
+    )
+    gate = Gate("g", condition, "m", per_child=True)
+    outcome = compute_outcome([gate], [grid], family(items))
+    (tariff,) = outcome.tariffs
+    priced = {child.position for child in tariff.children}
+    assert priced.isdisjoint(outcome.refused_children)
+    for child in tariff.children:
+        birth = to_date(items[child.position]["date_naissance"])
+        age = age_on(birth, ON) if birth else None
+        expected = "grand" if age is None or age >= 6 else "jeune"
+        assert child.bracket == expected
+        assert child.amount <= Decimal(7)

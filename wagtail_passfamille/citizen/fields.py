@@ -1,4 +1,5 @@
-"""Django form fields of citizen answers that Django does not have: phone, postal address."""
+"""Django form fields of citizen answers that Django does not have: phone, postal address, a
+date typed in three inputs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import re
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -187,4 +190,46 @@ class TickedChoicesField(forms.MultipleChoiceField):
                 )
                 % {"num": self.max_choices},
                 code="max_choices",
+            )
+
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
+
+
+class CitizenDateField(forms.DateField):
+    """A date typed as day, month and year in three labelled inputs (never a native picker,
+    whose order follows the browser's language); an ISO date posted as one value still works."""
+
+    widget = DateInputsWidget
+    default_error_messages = {
+        "invalid": _(
+            "Indiquez une date qui existe : le jour (1 à 31), le mois (1 à 12) et l'année "
+            "(4 chiffres), par exemple 14 5 2018."
+        ),
+    }
+
+    def __init__(self, *, min_date=None, max_date=None, not_in_future=False, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        super().__init__(**kwargs)
+        self.min_date, self.max_date, self.not_in_future = min_date, max_date, not_in_future
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if value.year < 1900:
+            raise ValidationError(_("Indiquez une année à quatre chiffres."), code="year")
+        if self.not_in_future and value > timezone.localdate():
+            raise ValidationError(_("La date ne peut pas être dans le futur."), code="future")
+        if self.min_date and value < self.min_date:
+            raise ValidationError(
+                _("La date doit être le %(date)s ou après.")
+                % {"date": date_format(self.min_date, "SHORT_DATE_FORMAT")},
+                code="min_date",
+            )
+        if self.max_date and value > self.max_date:
+            raise ValidationError(
+                _("La date doit être le %(date)s ou avant.")
+                % {"date": date_format(self.max_date, "SHORT_DATE_FORMAT")},
+                code="max_date",
             )

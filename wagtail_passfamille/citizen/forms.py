@@ -13,8 +13,6 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -28,6 +26,7 @@ from wagtail_passfamille.blocks.schema import (
 from wagtail_passfamille.citizen.certified_forms import SECTIONS
 from wagtail_passfamille.citizen.fields import (
     AddressField,
+    CitizenDateField,
     DateInputsWidget,
     FrenchPhoneField,
     TickedChoicesField,
@@ -35,8 +34,8 @@ from wagtail_passfamille.citizen.fields import (
 )
 from wagtail_passfamille.citizen.uploads import CitizenFileField
 from wagtail_passfamille.rules.logic import Truth
+from wagtail_passfamille.rules.variables import CHILD_AGE
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
 EMPTY_ANSWERS = (None, "", [], False)
 
 
@@ -217,10 +216,14 @@ class FormBuilder:
         *,
         hidden: Callable[[Input], bool] = lambda item: False,
         same_step_visibility: Callable[[Input], Callable | None] = lambda item: None,
+        child_age: tuple[str, str, str] | None = None,
     ):
         self.step_value = step_value
         self.hidden = hidden
         self.same_step_visibility = same_step_visibility
+        #: (children's group, birth date sub-field, reference date): the browser computes a
+        #: child's age in that child's item (:func:`item_rule`).
+        self.child_age = child_age
 
     def get_create_field_function(self, block_type):
         method = getattr(self, f"create_{block_type}_field", None)
@@ -256,12 +259,19 @@ class FormBuilder:
             "information": self._information,
             "group_specs": groups,
             "visible_when": visible_when,
+            # A condition on the children's ages outside their items is left to the server:
+            # shown in the browser, ignored when it does not hold.
             "client_conditions": {
-                name: self.step_inputs[name].value.condition_rule.to_dict() for name in visible_when
+                name: rule.to_dict()
+                for name in visible_when
+                if CHILD_AGE not in (rule := self.rule_of(name)).variables()
             },
             "conditionally_required": frozenset(cond_required),
         }
         return type("StepForm", (StepForm,), attrs)
+
+    def rule_of(self, name):
+        return self.step_inputs[name].value.condition_rule
 
     @property
     def step_inputs(self) -> dict[str, Input]:
@@ -313,7 +323,9 @@ class FormBuilder:
             visible = self.same_step_visibility(sub)
             if visible is not None:
                 visible_when[sub.name] = visible
-                client[sub.name] = item_rule(sub.value.condition_rule.to_dict(), group)
+                client[sub.name] = item_rule(
+                    sub.value.condition_rule.to_dict(), group, self.child_age
+                )
                 if options["required"]:
                     cond_required.add(sub.name)
                     options["required"] = False
@@ -419,50 +431,14 @@ class FormBuilder:
         return AddressField(**options)
 
 
-class CitizenDateField(forms.DateField):
-    """A date typed as day, month and year in three labelled inputs (never a native picker,
-    whose order follows the browser's language); an ISO date posted as one value still works."""
-
-    widget = DateInputsWidget
-    default_error_messages = {
-        "invalid": _(
-            "Indiquez une date qui existe : le jour (1 à 31), le mois (1 à 12) et l'année "
-            "(4 chiffres), par exemple 14 5 2018."
-        ),
-    }
-
-    def __init__(self, *, min_date=None, max_date=None, not_in_future=False, **kwargs):
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        super().__init__(**kwargs)
-        self.min_date, self.max_date, self.not_in_future = min_date, max_date, not_in_future
-
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        if value.year < 1900:
-            raise ValidationError(_("Indiquez une année à quatre chiffres."), code="year")
-        if self.not_in_future and value > timezone.localdate():
-            raise ValidationError(_("La date ne peut pas être dans le futur."), code="future")
-        if self.min_date and value < self.min_date:
-            raise ValidationError(
-                _("La date doit être le %(date)s ou après.")
-                % {"date": date_format(self.min_date, "SHORT_DATE_FORMAT")},
-                code="min_date",
-            )
-        if self.max_date and value > self.max_date:
-            raise ValidationError(
-                _("La date doit être le %(date)s ou avant.")
-                % {"date": date_format(self.max_date, "SHORT_DATE_FORMAT")},
-                code="max_date",
-            )
-
-
-def item_rule(rule: dict, group: str) -> dict:
+def item_rule(rule: dict, group: str, child_age=None) -> dict:
     """A sub-field's condition for the browser: ``group.sibling`` reads the same item's input
-    (the item's form prefix is the container's ``data-prefix``)."""
+    (the item's form prefix is the container's ``data-prefix``), the child's age is computed
+    from the item's birth date on ``age_on``."""
 
     def local(condition):
+        if condition["variable"] == CHILD_AGE and child_age and child_age[0] == group:
+            return {**condition, "variable": child_age[1], "age_on": child_age[2]}
         prefix, dot, rest = condition["variable"].partition(".")
         return {**condition, "variable": rest} if dot and prefix == group else condition
 

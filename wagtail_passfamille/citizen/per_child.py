@@ -9,6 +9,8 @@ may stop the démarche when it refuses every child. A gate reading certified dat
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from wagtail_passfamille.blocks.rules import EACH_CHILD
 from wagtail_passfamille.models import outcomes
 from wagtail_passfamille.rules import CATALOGUE
@@ -31,6 +33,14 @@ class PerChildMixin:
         if not any(gate.value.get("applies_to") == EACH_CHILD for gate in self.page.eligibility):
             return None
         return self.outcome()
+
+    def ages(self) -> dict:
+        """``FormBuilder``'s ``child_age``: what the browser needs to compute a child's age."""
+        group = self.page.children_group_name()
+        if not group:
+            return {}
+        on = self.page.reference_date or timezone.localdate()
+        return {"child_age": (group, self.page.child_birth_date_field(), on.isoformat())}
 
     def child_names(self) -> dict[int, str]:
         return outcomes.child_names(self.page, self.all_answers())

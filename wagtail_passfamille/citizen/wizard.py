@@ -213,9 +213,12 @@ class DemarcheWizardView(
         def decide(rule, answers):
             return evaluate(rule, self.rules_context({**earlier_answers, **answers}, rule))
 
-        hidden, same_step_visibility = visibility_functions(step_value, decide)
+        group = self.page.children_group_name()
+        hidden, same_step_visibility = visibility_functions(step_value, decide, group)
         every_input = list(with_group_inputs(iter_inputs(step_value, include_information=True)))
-        builder = FormBuilder(step_value, hidden=hidden, same_step_visibility=same_step_visibility)
+        builder = FormBuilder(
+            step_value, hidden=hidden, same_step_visibility=same_step_visibility, **self.ages()
+        )
         hidden_names = tuple(item.path for item in every_input if hidden(item))
         key = (self.page.pk, self.page.live_revision_id, step_value_id(step_value), hidden_names)
         if any(same_step_visibility(i) for i in every_input if i.block_type != "information"):

@@ -15,7 +15,7 @@ from wagtail_passfamille.citizen.forms import FormBuilder
 from wagtail_passfamille.models import outcomes
 from wagtail_passfamille.rules.conditions import evaluate
 from wagtail_passfamille.rules.logic import Truth
-from wagtail_passfamille.rules.variables import RESERVED_PREFIXES
+from wagtail_passfamille.rules.variables import CHILD_AGE, RESERVED_PREFIXES
 
 # Form classes of live démarches, shared by the requests of a process: a step's class depends
 # only on the live revision and on which fields earlier answers hide (and on the day, for
@@ -26,17 +26,27 @@ _FORM_CLASSES_LOCK = threading.Lock()
 MAX_CACHED_FORM_CLASSES = 512
 
 
-def visibility_functions(step_value, decide):
+def read_groups(rule, children_group=None) -> set[str]:
+    """The answers (or prefixes) a rule reads: « enfants.pai » reads group « enfants », the
+    children's age reads the children's group."""
+    return {
+        children_group if name == CHILD_AGE and children_group else name.partition(".")[0]
+        for name in rule.variables()
+    }
+
+
+def visibility_functions(step_value, decide, children_group=None):
     """``(hidden, same_step_visibility)`` for ``FormBuilder``.
 
     ``decide(rule, answers)`` evaluates a rule on the earlier steps' answers plus ``answers``.
-    A condition reading a field of this step (« enfants.pai » reads group « enfants ») is
-    decided as the citizen answers; any other is decided now, on earlier answers.
+    A condition reading a field of this step (« enfants.pai » reads group « enfants »; the
+    children's age reads ``children_group``) is decided as the citizen answers; any other is
+    decided now, on earlier answers.
     """
     step_names = {item.name for item in iter_inputs(step_value)}
 
     def reads_this_step(rule):
-        return any(name.partition(".")[0] in step_names for name in rule.variables())
+        return bool(read_groups(rule, children_group) & step_names)
 
     def hidden(item):
         rule = item.value.condition_rule
@@ -53,14 +63,14 @@ def visibility_functions(step_value, decide):
     return hidden, same_step_visibility
 
 
-def reads_only_its_own_step(step_value):
+def reads_only_its_own_step(step_value, children_group=None):
     """Whether every condition that reads the step's own fields reads nothing else (no
     earlier answer, no certified datum): its decisions then depend on the step's answers, the
     page and the day only, and its form class can be shared between citizens."""
     step_names = {item.name for item in iter_inputs(step_value)}
     for item in with_group_inputs(iter_inputs(step_value, include_information=True)):
         rule = item.value.condition_rule
-        names = {name.partition(".")[0] for name in rule.variables()} if rule else set()
+        names = read_groups(rule, children_group) if rule else set()
         if names & step_names and (names - step_names or names & set(RESERVED_PREFIXES)):
             return False
     return True
@@ -73,16 +83,18 @@ def own_step_visibility(page, step_value):
     def decide(rule, answers):
         return evaluate(rule, outcomes.rules_context(page, answers))
 
-    return visibility_functions(step_value, decide)[1]
+    return visibility_functions(step_value, decide, page.children_group_name())[1]
 
 
 def same_step_form_class(page, step_value, key, hidden, builder):
     """The class of a step whose fields hide each other as the citizen answers: shared (keyed
     on the day too) when its conditions read only the step, else ``builder``'s, per request."""
-    if not reads_only_its_own_step(step_value):
+    if not reads_only_its_own_step(step_value, page.children_group_name()):
         return builder.get_form_class()
     visibility = own_step_visibility(page, step_value)
-    shared = FormBuilder(step_value, hidden=hidden, same_step_visibility=visibility)
+    shared = FormBuilder(
+        step_value, hidden=hidden, same_step_visibility=visibility, child_age=builder.child_age
+    )
     return cached_form_class((*key, timezone.localdate()), shared.get_form_class)
 
 

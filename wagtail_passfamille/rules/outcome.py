@@ -70,7 +70,7 @@ class Outcome:
         lines = self.child_lines(names)
         lines += [result.message for result in self.gates if result.message]
         for result in self.tariffs:
-            lines.extend(result.summary_lines())
+            lines.extend(result.summary_lines(names))
         return lines
 
     def to_dict(self) -> dict[str, Any]:

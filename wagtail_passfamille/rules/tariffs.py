@@ -170,14 +170,18 @@ class ChildPrice:
     rank: int  # 1 = oldest
     reduction_percent: Decimal
     amount: Decimal
+    bracket: str | None = None  # on a datum of each child: the child's own bracket
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "position": self.position,
             "rank": self.rank,
             "reduction_percent": _dec_str(self.reduction_percent),
             "amount": _dec_str(self.amount),
         }
+        if self.bracket is not None:
+            data["bracket"] = self.bracket
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChildPrice:
@@ -186,6 +190,7 @@ class ChildPrice:
             int(data["rank"]),
             Decimal(data["reduction_percent"]),
             Decimal(data["amount"]),
+            data.get("bracket"),
         )
 
 
@@ -236,8 +241,67 @@ class Grid:
         return next((bracket for bracket in self.brackets if bracket.label == label), None)
 
     def compute(self, context: Context) -> GridResult:
-        """The tariff for this household. Never raises on missing data: the default applies."""
-        raw = context.get(self.variable)
+        """The tariff for this household. Never raises on missing data: the default applies.
+
+        On a datum of each child (their age), each registered child gets the price of their own
+        value, then the reduction of their rank."""
+        if (
+            self.kind is GridKind.PRICE
+            and context.children
+            and context.is_child_datum(self.variable)
+        ):
+            return self._compute_per_child(context)
+        bracket, amount, reason = self._base(context.get(self.variable))
+        children: tuple[ChildPrice, ...] = ()
+        if self.kind is GridKind.PRICE and amount is not None:
+            children = self._child_prices(context, lambda child: (None, amount))
+        return GridResult(
+            grid=self,
+            provenance=context.provenance(self.variable),
+            bracket=None if bracket is None else bracket.label,
+            amount=amount,
+            default_applied=reason is not None and amount is not None,
+            default_reason=reason,
+            children=children,
+        )
+
+    def _child_prices(self, context: Context, base) -> tuple[ChildPrice, ...]:
+        reductions = self.child_reductions or ChildReductions()
+        prices = []
+        for rank, child in rank_children(context.children):
+            label, amount = base(child)
+            if amount is None:
+                continue
+            percent = reductions.percent_for(rank)
+            reduced = to_cents(amount * (HUNDRED - percent) / HUNDRED)
+            prices.append(ChildPrice(child.position, rank, percent, reduced, label))
+        return tuple(prices)
+
+    def _compute_per_child(self, context: Context) -> GridResult:
+        reasons: list[str | None] = []
+
+        def base(child):
+            raw = context.for_child(child.position).get(self.variable)
+            own = raw[0] if isinstance(raw, tuple) and len(raw) == 1 else raw
+            bracket, amount, reason = self._base(own)
+            reasons.append(reason if amount is not None else None)
+            return (None if bracket is None else bracket.label), amount
+
+        children = self._child_prices(context, base)
+        reason = next((r for r in reasons if r is not None), None)
+        return GridResult(
+            grid=self,
+            provenance=context.provenance(self.variable),
+            bracket=None,
+            amount=None,
+            default_applied=reason is not None,
+            default_reason=reason,
+            children=children,
+            per_child=True,
+        )
+
+    def _base(self, raw: object) -> tuple[Bracket | None, Decimal | None, str | None]:
+        """(bracket, amount, why the default applied) for one value of the variable."""
         value = None if isinstance(raw, Unknown | tuple) else to_decimal(raw)
         reason = raw.reason.value if isinstance(raw, Unknown) else None
         if value is None:
@@ -260,27 +324,7 @@ class Grid:
                 amount = None if bracket is None else bracket.amount
             else:
                 amount = self.default_amount
-        children: tuple[ChildPrice, ...] = ()
-        if self.kind is GridKind.PRICE and amount is not None:
-            reductions = self.child_reductions or ChildReductions()
-            children = tuple(
-                ChildPrice(
-                    child.position,
-                    rank,
-                    reductions.percent_for(rank),
-                    to_cents(amount * (HUNDRED - reductions.percent_for(rank)) / HUNDRED),
-                )
-                for rank, child in rank_children(context.children)
-            )
-        return GridResult(
-            grid=self,
-            provenance=context.provenance(self.variable),
-            bracket=None if bracket is None else bracket.label,
-            amount=amount,
-            default_applied=reason is not None and amount is not None,
-            default_reason=reason,
-            children=children,
-        )
+        return bracket, amount, reason
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -343,6 +387,8 @@ class GridResult:
     #: Why the variable could not be used: an UnknownReason value, "invalid" or "out_of_range".
     default_reason: str | None
     children: tuple[ChildPrice, ...] = ()
+    #: Priced on a datum of each child (their age): each child's line carries the price.
+    per_child: bool = False
 
     @property
     def variable(self) -> str:
@@ -352,9 +398,12 @@ class GridResult:
         unit = self.grid.unit.strip()
         return f"{format_euros(amount)} {unit}" if unit else format_euros(amount)
 
-    def summary_lines(self) -> list[str]:
-        """Citizen-facing French lines: "Tarif : Tranche B — 2,35 € par repas"…"""
+    def summary_lines(self, names: Mapping[int, str] | None = None) -> list[str]:
+        """Citizen-facing French lines: "Tarif : Tranche B — 2,35 € par repas"…; per child
+        "Tarif, Léa : 3 à 5 ans — 4,00 € par jour" (``names``: first names by position)."""
         title = self.grid.title.strip() or "Tarif"
+        if self.per_child:
+            return self._child_lines(title, names or {})
         if self.amount is None:
             return [f"{title}{NBSP}: à déterminer par le service"]
         if self.grid.kind is GridKind.REDUCTION:
@@ -377,7 +426,28 @@ class GridResult:
                 )
         return lines
 
+    def _child_lines(self, title: str, names: Mapping[int, str]) -> list[str]:
+        if not self.children:
+            return [f"{title}{NBSP}: à déterminer par le service"]
+        lines = []
+        for child in sorted(self.children, key=lambda item: item.rank):
+            who = names.get(child.position) or f"{_ordinal(child.rank)} enfant"
+            what = self._with_unit(child.amount)
+            what = f"{child.bracket} — {what}" if child.bracket else what
+            if child.reduction_percent > 0:
+                what += f" (réduction de {format_percent(child.reduction_percent)})"
+            lines.append(f"{title}, {who}{NBSP}: {what}")
+        if self.default_applied:
+            lines[-1] += " (tarif par défaut pour un enfant au moins)"
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
+        data = self._to_dict()
+        if self.per_child:
+            data["per_child"] = True
+        return data
+
+    def _to_dict(self) -> dict[str, Any]:
         return {
             "grid": self.grid.to_dict(),
             "variable": self.variable,
@@ -400,4 +470,5 @@ class GridResult:
             default_applied=bool(data["default_applied"]),
             default_reason=data.get("default_reason"),
             children=tuple(ChildPrice.from_dict(item) for item in data.get("children") or ()),
+            per_child=bool(data.get("per_child", False)),
         )

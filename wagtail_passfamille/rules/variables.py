@@ -58,10 +58,12 @@ class VariableSpec:
     multiple: bool = False
     choices: tuple[str, ...] = ()
     help_text: str = ""
+    #: One value per registered child (their age): a grid on it prices each child.
+    per_child: bool = False
 
     @property
     def numeric(self) -> bool:
-        return self.kind is VariableKind.NUMBER and not self.multiple
+        return self.kind is VariableKind.NUMBER and (not self.multiple or self.per_child)
 
     @property
     def orderable(self) -> bool:
@@ -126,7 +128,7 @@ CERTIFIED_VARIABLES: tuple[VariableSpec, ...] = (
     ),
     VariableSpec(
         CHILD_AGE, _N, "Âge de l'enfant inscrit à la date de référence", "demarche",
-        multiple=True,
+        multiple=True, per_child=True,
         help_text="Calculé à la date de référence de la démarche, depuis la date de naissance "
         "saisie pour l'enfant.",
     ),
@@ -255,13 +257,16 @@ class Context:
     def for_child(self, position: int) -> Context:
         """The context of one registered child: their group item and age only."""
         values = dict(self.values)
+        # The group's items, the ages and the children are aligned (and filtered together by
+        # without_children): the child's index among the children is theirs in the others.
+        index = next((n for n, c in enumerate(self.children) if c.position == position), -1)
         group = self.children_group
         items = values.get(group) if group else None
         if isinstance(items, tuple):
-            values[group] = tuple(item for index, item in enumerate(items) if index == position)
+            values[group] = tuple(item for n, item in enumerate(items) if n == index)
         ages = values.get(CHILD_AGE)
         if isinstance(ages, tuple):
-            values[CHILD_AGE] = tuple(age for index, age in enumerate(ages) if index == position)
+            values[CHILD_AGE] = tuple(age for n, age in enumerate(ages) if n == index)
         children = tuple(child for child in self.children if child.position == position)
         return Context(values, self.reference_date, children, self.provenances, group)
 

@@ -275,9 +275,22 @@
     }
     return null;
   }
+  // A child's age on the démarche's reference date, from the item's day, month and year.
+  function ageOf(form, prefix, name, on) {
+    var part = function (i) {
+      var input = form.querySelector('[name="' + prefix + "-" + name + "_" + i + '"]');
+      return input ? parseInt(input.value, 10) : NaN;
+    };
+    var day = part(0), month = part(1), year = part(2), ref = on.split("-").map(Number);
+    if (!(day >= 1 && day <= 31 && month >= 1 && month <= 12 && year >= 1900)) { return []; }
+    var before = ref[1] < month || (ref[1] === month && ref[2] < day);
+    return [String(ref[0] - year - (before ? 1 : 0))];
+  }
   function visible(form, prefix, rule) {
     var conditions = rule.type === "group" ? rule.conditions : [rule];
-    var results = conditions.map(function (c) { return test(c, valuesOf(form, prefix, c.variable)); });
+    var results = conditions.map(function (c) {
+      return test(c, c.age_on ? ageOf(form, prefix, c.variable, c.age_on) : valuesOf(form, prefix, c.variable));
+    });
     if (rule.type === "group" && rule.mode === "any") {
       return results.some(function (r) { return r === true; });
     }
