@@ -69,7 +69,7 @@ def test_a_per_child_gate_on_household_data_is_refused_at_save(portal):
         rules(("caf.quotient_familial", "less_than", "900", "any"))
     )
     errors = page.rules_errors()
-    assert "donnée de l'enfant" in errors["eligibility"]
+    assert "donnée de l'enfant" in str(errors["eligibility"])
 
 
 def test_a_sub_field_shown_by_the_childs_age_is_asked_per_child(portal):
