@@ -74,6 +74,15 @@ def test_a_condition_is_picked_never_typed(editor, demo, screenshots):
     page = editor
     page.goto(f"/admin/pages/{demo.pk}/edit/")
     open_tab(page, "Étapes")
+    # The children matching of the CAF block: the group, then its fields, from lists.
+    first_name = "select[id$='-value-child_first_name_field']"
+    assert dict(visible_options(page, first_name))["prenom"] == (
+        "Étape 2 — Enfant(s) à inscrire : Prénom"
+    )
+    assert page.locator(first_name).input_value() == "prenom"
+    assert dict(visible_options(page, "select#id_children_group"))["enfants"] == (
+        "Étape 2 — Enfant(s) à inscrire"
+    )
     # The condition of « Précisez l'allergie » (step 4) reads the tick box just before it.
     name = page.evaluate(
         """() => [...document.querySelectorAll('input[data-pf-picker="variable"]')]

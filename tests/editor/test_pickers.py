@@ -35,6 +35,20 @@ def test_the_grid_data_is_a_numeric_picker():
     assert 'data-pf-picker="number-variable"' in widget.render("v", "caf.quotient_familial")
 
 
+def test_the_children_matching_is_picked(superuser_client, cantine):
+    from wagtail_passfamille.blocks.certified import QuotientFamilialBlock
+
+    children = QuotientFamilialBlock().child_blocks
+    for name, picker in [
+        ("children_group", "group"),
+        ("child_first_name_field", "group-text"),
+        ("child_birth_date_field", "group-date"),
+    ]:
+        assert f'data-pf-picker="{picker}"' in children[name].field.widget.render("x", "")
+    html = superuser_client.get(f"/admin/pages/{cantine.pk}/edit/").content.decode()
+    assert re.search(r'<input[^>]*name="children_group"[^>]*data-pf-picker="group"', html)
+
+
 def test_pickers_are_stored_and_migrated_as_char_blocks():
     """The stored form does not change: migrations see the same CharBlock as before."""
     path, _args, kwargs = RULE.child_blocks["variable"].deconstruct()

@@ -10,6 +10,7 @@ from wagtail import blocks
 
 from wagtail_passfamille import sources
 from wagtail_passfamille.blocks.conditions import ConditionBlock
+from wagtail_passfamille.blocks.pickers import GROUP, GROUP_DATE, GROUP_TEXT, PickedCharBlock
 from wagtail_passfamille.blocks.values import (
     APPLICATION_MONTH,
     FIXED_MONTH,
@@ -80,29 +81,32 @@ class QuotientFamilialBlock(BaseCertifiedBlock):
             "habilitations DataPass."
         ),
     )
-    children_group = blocks.CharBlock(
+    children_group = PickedCharBlock(
         label=_("Groupe des enfants inscrits"),
         required=False,
         max_length=50,
+        picker=GROUP,
         help_text=_(
             "Laissez vide : quand « Enfants à charge » est coché, le groupe répétable de la "
             "démarche est utilisé (s'il n'y en a qu'un) et les agents voient si chaque enfant "
             "inscrit est bien rattaché au dossier CAF ou MSA."
         ),
     )
-    child_first_name_field = blocks.CharBlock(
+    child_first_name_field = PickedCharBlock(
         label=_("Champ du prénom de l'enfant"),
         required=False,
         max_length=50,
+        picker=GROUP_TEXT,
         help_text=_(
             "Laissez vide : le champ « Texte court » du groupe dont le libellé dit « prénom » "
             "est utilisé, et son nom est montré ici à l'enregistrement."
         ),
     )
-    child_birth_date_field = blocks.CharBlock(
+    child_birth_date_field = PickedCharBlock(
         label=_("Champ de la date de naissance de l'enfant"),
         required=False,
         max_length=50,
+        picker=GROUP_DATE,
         help_text=_(
             "Laissez vide : le champ « Date » du groupe est utilisé (celui dont le libellé dit "
             "« naissance » s'il y en a plusieurs)."

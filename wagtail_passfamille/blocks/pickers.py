@@ -18,6 +18,8 @@ from wagtail import blocks
 
 # What a picked input holds; the script chooses its list from this.
 VARIABLE, NUMBER_VARIABLE, VALUE = "variable", "number-variable", "value"
+# A repeatable group of the steps, and a short-text or date sub-field of it (children matching).
+GROUP, GROUP_TEXT, GROUP_DATE = "group", "group-text", "group-date"
 
 
 class PickerInput(forms.TextInput):

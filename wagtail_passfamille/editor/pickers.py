@@ -186,6 +186,7 @@ def catalogue() -> dict:
             "exampleUnknown": _("donnée inconnue → %(price)s"),
             "exampleReduction": _("%(percent)s %% de réduction"),
             "noChoice": _("Aucun champ ni donnée ne convient ici."),
+            "inferred": _("— Déduit des étapes à l'enregistrement —"),
         },
     }
 

@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from wagtail_passfamille.blocks import StepsBlock
+from wagtail_passfamille.blocks.pickers import GROUP, PickerInput
 from wagtail_passfamille.blocks.rules import GatesBlock, GridsBlock
 from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models.demarche_form import DemarcheAdminForm
@@ -273,7 +274,7 @@ class DemarchePage(
     ]
     rules_panels = [
         FieldPanel("reference_date"),
-        FieldPanel("children_group"),
+        FieldPanel("children_group", widget=PickerInput(GROUP)),
         FieldPanel("eligibility"),
     ]
     tariff_panels = [FieldPanel("tariffs")]

@@ -169,12 +169,36 @@
     return entries;
   }
 
+  // The children's group and its first-name and birth-date fields (children matching).
+  function groupEntriesFor(input, form) {
+    var config = cat(), kind = input.getAttribute("data-pf-picker"), fields = readFields(form);
+    var groups = fields.filter(function (field) { return field.type === "groupe"; });
+    function entry(field, label) {
+      var step = fmt(config.text.step, { number: field.step.number });
+      return { value: field.name, label: step + " — " + label, optgroup: step, kind: "text", choices: [] };
+    }
+    if (kind === "group") {
+      return groups.map(function (group) { return entry(group, group.label); });
+    }
+    var sibling = named(form, input.name.replace(/-[a-z_]+$/, "-children_group"));
+    var chosen = sibling ? sibling.value.trim() : "";
+    var group = groups.filter(function (g) { return g.name === chosen; })[0] || (groups.length === 1 ? groups[0] : null);
+    if (!group) { return []; }
+    var wanted = kind === "group-date" ? "date" : "texte_court";
+    return fields.filter(function (field) {
+      return field.group === group && field.type === wanted;
+    }).map(function (field) { return entry(field, group.label + " : " + field.label); });
+  }
+
   // ---- The variable list --------------------------------------------------------------------
 
   function fillVariable(select, input, form) {
-    var config = cat(), entries = entriesFor(input, form), current = input.value.trim();
+    var config = cat(), current = input.value.trim();
+    var grouped = /^group/.test(input.getAttribute("data-pf-picker"));
+    var entries = grouped ? groupEntriesFor(input, form) : entriesFor(input, form);
     select.textContent = "";
-    var placeholder = new Option(entries.length ? config.text.choose : config.text.noChoice, "");
+    var empty = grouped ? config.text.inferred : entries.length ? config.text.choose : config.text.noChoice;
+    var placeholder = new Option(empty, "");
     select.appendChild(placeholder);
     var groups = {}, found = null;
     entries.forEach(function (entry) {
