@@ -84,10 +84,12 @@ def test_a_copy_post_without_parent_is_a_form_error_not_a_500(superuser_client, 
     assert superuser_client.post(COPY_URL.format(cantine.pk), data).status_code == 200
 
 
-def test_programmatic_copy_does_not_carry_the_agents(cantine, agents):
+def test_programmatic_copy_gets_a_free_prefix_and_no_agents(cantine, agents):
     cantine.notified_agents.set(agents)
     copy = cantine.copy(update_attrs={"slug": "copie-code", "title": "Copie"}, keep_live=False)
     assert copy.specific.notified_agents.count() == 0
+    assert copy.specific.reference_prefix == "CANTB"
+    assert copy.specific.get_latest_revision_as_object().reference_prefix == "CANTB"
 
 
 def check_prefix(form_class, page, user, prefix):

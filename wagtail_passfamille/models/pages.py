@@ -23,7 +23,7 @@ from wagtail_passfamille.blocks import StepsBlock
 from wagtail_passfamille.blocks.pickers import GROUP, PickerInput
 from wagtail_passfamille.blocks.rules import GatesBlock, GridsBlock
 from wagtail_passfamille.conf import get_setting, themed
-from wagtail_passfamille.models.demarche_form import DemarcheAdminForm
+from wagtail_passfamille.models.demarche_form import DemarcheAdminForm, free_prefix
 from wagtail_passfamille.models.demarche_rules import DemarcheRulesMixin
 from wagtail_passfamille.models.demarche_serving import (  # noqa: F401  (re-exported)
     DemarcheServingMixin,
@@ -320,6 +320,12 @@ class DemarchePage(
         verbose_name_plural = _("démarches")
 
     # Editing --------------------------------------------------------------------------------
+
+    def copy(self, *args, update_attrs=None, **kwargs):
+        """A copy made in code gets a free reference prefix too (the admin's copy asks for it)."""
+        update_attrs = dict(update_attrs or {})
+        update_attrs.setdefault("reference_prefix", free_prefix(type(self), self.reference_prefix))
+        return super().copy(*args, update_attrs=update_attrs, **kwargs)
 
     def clean(self):
         super().clean()
