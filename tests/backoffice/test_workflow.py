@@ -162,7 +162,7 @@ def test_a_completer_round_trip(
     citizen = client.__class__()
     page = citizen.get(url)
     html = page.content.decode()
-    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page["Referrer-Policy"] == "same-origin"
     assert "Compléter votre demande" in html and "justificatif de domicile et votre" in html
     assert "Justificatif de domicile" in html and "Téléphone" in html
     assert "Remarques" not in html  # only what the agent asked for

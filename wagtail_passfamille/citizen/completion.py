@@ -77,8 +77,9 @@ def _render(request, template, context, status=200):
     context = {"base_template": get_setting("BASE_TEMPLATE"), **context}
     response = TemplateResponse(request, themed(template), context, status=status)
     response["Cache-Control"] = "private, no-store"
-    # The link's token must not leave in a Referer header.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link's token must not leave in a Referer header to another site. Not "no-referrer":
+    # browsers then post the form with « Origin: null », which the CSRF check refuses (403).
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
 
