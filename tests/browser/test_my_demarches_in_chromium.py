@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 MY = "/passfamille/mes-demarches/"
 
 
-def test_my_demarches_with_franceconnect(fc_page, fc_demo, sandbox, screenshots):
+def test_my_demarches_with_franceconnect(fc_page, fc_demo, sandbox, screenshots):  # noqa: F811
     from playwright.sync_api import expect
 
     page = fc_page
