@@ -172,6 +172,20 @@ def test_editor_text_is_marked_french_when_the_interface_is_english(cantine):
     assert 'lang="fr">Responsable' not in french and '<span lang="fr">' not in french
 
 
+def test_editor_text_in_english_pages_never_lands_inside_an_attribute(cantine):
+    """The group's item legend is read by the script from an attribute: the French span must
+    stay out of it, or the English page shows « Enfant __number__">Enfant 1 »."""
+    citizen = Citizen(cantine, Client(HTTP_ACCEPT_LANGUAGE="en"))
+    citizen.start()
+    citizen.post("etape-1", RESPONSABLE)
+    html = citizen.client.get(citizen.url("etape-2")).content.decode()
+    assert 'data-pf-label="Enfant __number__"' in html
+    assert not re.search(r'="[^"]*<span', html)
+    assert re.search(
+        r'<legend class="pf-group__item-title"[^>]*><span lang="fr">Enfant</span> 1<', html
+    )
+
+
 def test_grouped_inputs_are_reached_from_the_error_summary_and_ids_are_unique(cantine):
     citizen = Citizen(cantine)
     citizen.start()
