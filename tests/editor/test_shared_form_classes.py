@@ -100,3 +100,34 @@ def test_a_condition_reading_an_earlier_answer_too_is_decided_per_citizen(portal
     only_own = step("Repas", [field("texte_court", "X", "x", cond=condition("x", "is_filled"))])
     page_2 = publish(portal, "partage-simple", [only_own])
     assert reads_only_its_own_step(page_2.step_blocks[0][1])
+
+
+def test_the_childrens_group_is_found_once_per_live_revision(portal, monkeypatch):
+    from wagtail_passfamille.blocks import children_fields
+
+    page = publish(
+        portal,
+        "partage-enfants",
+        [children_step(), step("Contact", [field("email", "E-mail", "email", is_contact=True)])],
+    )
+    Citizen(page).start()  # the first request of the process finds them
+    found = []
+    resolve = children_fields.resolve
+    monkeypatch.setattr(
+        children_fields, "resolve", lambda *args: found.append(args) or resolve(*args)
+    )
+    citizen = Citizen(page)
+    citizen.start()
+    items = {
+        "enfants-TOTAL_FORMS": "1",
+        "enfants-INITIAL_FORMS": "0",
+        "enfants-0-prenom": "Léa",
+        "enfants-0-pai": "Non",
+    }
+    assert citizen.post("etape-1", items).status_code == 302
+    assert citizen.client.get(citizen.url("etape-2")).status_code == 200
+    assert found == []
+    # A new publication: found again, from the new revision.
+    page.save_revision().publish()
+    Citizen(page).start()
+    assert found

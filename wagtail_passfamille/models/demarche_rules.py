@@ -37,7 +37,10 @@ class DemarcheRulesMixin:
 
     def children_fields(self):
         """The certified block's children group and fields (``blocks.children_fields``); without
-        one, the démarche's only repeatable group (its children's ages are still a datum)."""
+        one, the démarche's only repeatable group (its children's ages are still a datum).
+        Found once per live revision where the wizard serves it (``use_shared_steps``)."""
+        if "shared_children_fields" in self.__dict__:
+            return self.__dict__["shared_children_fields"]
         block = self.children_block()
         found = children_fields.resolve(self.steps, block.value) if block else None
         if found is None:

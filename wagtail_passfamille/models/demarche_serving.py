@@ -174,13 +174,15 @@ class DemarcheServingMixin:
         if cached is None or cached[0] != key:
             # step_blocks iterates the whole stream: every block of ``steps`` is decoded before
             # it is shared, so that other threads only ever read it.
-            cached = (key, self.step_blocks, self.steps)
+            cached = (key, self.step_blocks, self.steps, self.children_fields())
             with _SHARED_STEPS_LOCK:
                 _SHARED_STEPS[self.pk] = cached
         self.__dict__["step_blocks"] = cached[1]
-        # The same decoded stream for what reads ``steps`` itself (the children's group and
-        # fields of age rules, the certified blocks): not decoded again on every request.
+        # The same decoded stream for what reads ``steps`` itself (the certified blocks): not
+        # decoded again on every request; and the children's group and fields, which every
+        # rules context reads (age rules), found once.
         self.__dict__["steps"] = cached[2]
+        self.__dict__["shared_children_fields"] = cached[3]
 
     @re_path(rf"^{INSTANCE_RE}/confirmation/$", name="confirmation")
     def confirmation(self, request, instance):
