@@ -257,3 +257,18 @@ def test_the_export_names_each_childs_document(page, client):
     assert children_cell.startswith("Zoé, Martin, 20 juin 2019, Oui, pai-zoe.pdf")
     assert "| Noé, Martin, 1 décembre 2021, Non, Semaine" in children_cell
     assert submission.reference == rows[1][0]
+
+
+def test_the_refusal_reads_the_same_with_the_dsfr_theme(page, settings):
+    from tests.test_theme_dsfr import dsfr_theme
+
+    dsfr_theme.__wrapped__(settings)
+    citizen = walk(page, [ZOE_WITHOUT_PAI, LEA])
+    next_step = html(citizen.client.get(citizen.url("etape-4")))
+    assert "fr-alert fr-alert--warning" in next_step and REFUSED_LEA in next_step
+    citizen.post("etape-4", {"attestation": "on"})
+    recap = html(citizen.client.get(citizen.url("recapitulatif")))
+    assert "Non inscrit :" in recap and REFUSED_LEA in recap
+
+
+ZOE_WITHOUT_PAI = {**ZOE, "pai": "Non"}
