@@ -18,6 +18,7 @@ from tests.demarches.helpers import (
     LEFEBVRE,
     RESPONSABLE,
     Citizen,
+    caf_identity,
     enfants,
 )
 from wagtail_passfamille.backoffice.workflow import change_status
@@ -31,6 +32,10 @@ from .test_views import DUPONT, login
 MY = reverse("wagtail_passfamille:my_demarches")
 NO_CAF = "sans_dossier_caf"
 TARIFF = "Tranche F — 4,60\u00a0€ par repas"
+# The stand-in's account with no CAF file, as its owner types it (however they type it).
+NO_CAF_OWN_IDENTITY = caf_identity(
+    "Lefèbvre", ["jeanne", "CAMILLE"], "F", 1988, 11, 2, commune="69123"
+)
 
 
 def identified_citizen(cantine, account=DUPONT, client=None):
@@ -129,11 +134,11 @@ def test_an_anonymous_submission_has_no_owner(cantine):
     assert submission.owner == "" and not submission.owner_sees_outcome
 
 
-def _deferred_submission(citizen, standin):
+def _deferred_submission(citizen, standin, identity=LEFEBVRE):
     citizen.post("etape-1", RESPONSABLE)
     citizen.post("etape-2", enfants(ENFANT_LEA))
     standin.set_fault("status=503; times=10")
-    assert citizen.post("etape-3", LEFEBVRE).status_code == 302  # the lookup is deferred
+    assert citizen.post("etape-3", identity).status_code == 302  # the lookup is deferred
     standin.reset()
     citizen.post("etape-4", FREQUENTATION)
     citizen.post("etape-6", {"attestation": "on"})
@@ -161,8 +166,11 @@ def _verified_notice(submission, django_capture_on_commit_callbacks):
 def test_an_identified_citizen_is_told_to_read_the_new_tariff_in_my_demarches(
     cantine, standin, django_capture_on_commit_callbacks
 ):
+    """The identity typed is the citizen's own (FranceConnect's): once the deferred lookup is
+    verified, « Mes démarches » shows the outcome computed from their own file."""
     citizen = identified_citizen(cantine, NO_CAF)
-    submission = _deferred_submission(citizen, standin)
+    submission = _deferred_submission(citizen, standin, identity=NO_CAF_OWN_IDENTITY)
+    assert submission.owner_sees_outcome
     reader = identified_citizen(cantine, NO_CAF)
     before = reader.client.get(MY).content.decode()
     assert "Tarif provisoire" in before and f"{TARIFF} (tarif par défaut)" in before
@@ -173,7 +181,26 @@ def test_an_identified_citizen_is_told_to_read_the_new_tariff_in_my_demarches(
     for derived in ("Tranche", "€", "2550", "2 550", "quotient"):
         assert derived not in message.body and derived not in message.subject
     after = reader.client.get(MY).content.decode()
-    assert TARIFF in after and "Tarif provisoire" not in after and "par défaut" not in after
+    assert "Tarif provisoire" not in after and TARIFF in after
+
+
+def test_a_strangers_identity_typed_by_an_identified_citizen_stays_withheld(
+    cantine, standin, django_capture_on_commit_callbacks
+):
+    """Identified as LEFEBVRE Camille, the citizen types LEFEBVRE Alexis while the lookup is
+    deferred: once verified, neither « Mes démarches » nor the e-mail tells them Alexis's
+    bracket (it would reveal a stranger's income band)."""
+    citizen = identified_citizen(cantine, NO_CAF)
+    submission = _deferred_submission(citizen, standin)
+    assert not submission.owner_sees_outcome
+    message = _verified_notice(submission, django_capture_on_commit_callbacks)
+    assert "a été vérifiée" in message.body
+    submission.refresh_from_db()
+    assert "Tranche F" in submission.tariff and "défaut" not in submission.tariff
+    after = identified_citizen(cantine, NO_CAF).client.get(MY).content.decode()
+    assert submission.reference in after
+    for derived in ("Tranche", "4,60", "2550", "2 550"):
+        assert derived not in after
 
 
 def test_an_anonymous_citizen_is_told_only_that_the_application_was_verified(
@@ -210,3 +237,24 @@ def test_erasing_a_person_erases_their_saved_demarches_too(cantine):
 def test_the_portal_links_to_my_demarches(cantine):
     html = Client().get(cantine.get_parent().url).content.decode()
     assert f'href="{MY}"' in html
+
+
+def test_which_typed_identities_are_the_identified_citizens_own():
+    from wagtail_passfamille import sources
+    from wagtail_passfamille.sandbox.fc_accounts import accounts
+
+    claims = accounts()[NO_CAF].claims
+    caf = sources.get("caf")
+    own = {
+        "nom_naissance": "lefebvre",
+        "prenoms": ["Jeanne", "Camille", ""],
+        "sexe": "F",
+        "annee": "1988",
+        "mois": "11",
+        "jour": "2",
+    }
+    assert caf.names_the_identified(own, claims)
+    assert not caf.names_the_identified({**own, "prenoms": ["Camille"]}, claims)
+    assert not caf.names_the_identified({**own, "jour": ""}, claims)  # a partial date
+    assert not caf.names_the_identified({**own, "sexe": "M"}, claims)
+    assert not sources.get("dgfip").names_the_identified({"numero_fiscal": "3999999999901"}, claims)

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from wagtail_passfamille.blocks.schema import iter_group_inputs, iter_inputs
 from wagtail_passfamille.citizen.certified import submission_data
 from wagtail_passfamille.citizen.forms import to_answer
-from wagtail_passfamille.citizen.owner import owner_of
+from wagtail_passfamille.citizen.owner import owner_may_see_outcome, owner_of
 from wagtail_passfamille.citizen.uploads import private_storage
 from wagtail_passfamille.citizen.uploads import store_submission_file as store
 from wagtail_passfamille.models.submissions import ReferenceCounter, SubmissionFile
@@ -139,9 +139,13 @@ def submit(wizard, final_forms):
                 verification=verification,
                 pending_lookups=pending,
                 # « Mes démarches »: the identified citizen's keyed hash, and whether the
-                # outcome may be shown to them (nothing of it from an anonymous lookup).
+                # outcome may be shown to them (nothing of it from an anonymous lookup, nor
+                # from an identity they typed that is not theirs).
                 owner=owner_of(wizard.request),
-                owner_sees_outcome=wizard.discloses(),
+                owner_sees_outcome=wizard.discloses()
+                and owner_may_see_outcome(
+                    wizard.request, wizard.storage.extra_data.get("certified", {})
+                ),
             )
             submission.set_applicant(*applicant)
             submission.save(force_insert=True)

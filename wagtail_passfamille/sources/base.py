@@ -107,6 +107,14 @@ class CertifiedSource:
         """What ``rules.build_context`` reads of this source's verified fields."""
         raise NotImplementedError
 
+    def names_the_identified(
+        self, identifiers: Mapping[str, Any], claims: Mapping[str, Any]
+    ) -> bool:
+        """Whether identifiers a citizen typed name the person FranceConnect identified: the
+        data they fetch are then the citizen's own. False unless the source can tell for sure
+        (a numéro fiscal, for instance, says nothing of whose it is)."""
+        return False
+
     def provenance(self, provenance, **extra) -> dict:
         """The provenance stored beside the fields: where, when, which request."""
         return {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail_passfamille.api_particulier import Identite, PartialDate
 from wagtail_passfamille.geo import parse_code_postal_ville, resolve_commune
+from wagtail_passfamille.security.identity import identity_key
 from wagtail_passfamille.sources.base import CertifiedSource, Datum, PreviewFamily
 
 # The official staging families of API Particulier, replayed by the sandbox.
@@ -205,6 +206,27 @@ class CafSource(CertifiedSource):
             parsed = parse_code_postal_ville(address.get("code_postal_ville") or "")
             address["commune"] = commune_of(*parsed) if parsed else None
         return kept
+
+    def names_the_identified(self, identifiers, claims) -> bool:
+        """The typed identity is FranceConnect's one: same birth name, first names, sex and
+        full birth date, however typed (``security.identity``). A partial date never matches."""
+        parts = [identifiers.get(key) for key in ("annee", "mois", "jour")]
+        if not all(str(part or "").isdigit() for part in parts):
+            return False
+        annee, mois, jour = (int(part) for part in parts)
+        typed = {
+            "nom": identifiers.get("nom_naissance"),
+            "prenoms": [p for p in identifiers.get("prenoms") or () if p],
+            "sexe": identifiers.get("sexe"),
+            "date": f"{annee:04d}-{mois:02d}-{jour:02d}",
+        }
+        own = {
+            "nom": claims.get("family_name"),
+            "prenoms": str(claims.get("given_name") or "").split(),
+            "sexe": {"female": "F", "male": "M"}.get(str(claims.get("gender"))),
+            "date": claims.get("birthdate"),
+        }
+        return all(own.values()) and identity_key(self.name, typed) == identity_key(self.name, own)
 
     def rule_inputs(self, fields):
         data = {}
