@@ -101,3 +101,24 @@ def test_the_demo_canteen_keeps_its_matching(cantine):
         "prenom",
         "date_naissance",
     )
+
+
+def test_without_a_block_naming_it_only_a_group_with_a_birth_date_holds_children():
+    """A démarche with no CAF block and one repeatable group: its items are the registered
+    children only when they have a birth date; an emergency-contacts group is never priced and
+    ranked as children (the 2nd-child reduction would apply to contacts)."""
+    from wagtail_passfamille.models import DemarchePage
+
+    contacts = group(
+        "Personnes à prévenir en cas d'urgence",
+        "contacts",
+        [field("texte_court", "Nom", "nom"), field("telephone", "Téléphone", "telephone")],
+        item_label="Personne",
+        add_label="Ajouter",
+    )
+    page = DemarchePage(title="Sortie", steps=clean([step("Famille", [contacts])]))
+    assert page.children_fields() is None and page.children_group_name() is None
+
+    page = DemarchePage(title="Centre", steps=clean([step("Famille", [children_group()])]))
+    found = page.children_fields()
+    assert (found.group, found.birth_date) == ("enfants", "date_de_naissance")

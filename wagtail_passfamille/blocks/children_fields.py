@@ -70,6 +70,18 @@ def resolve(steps, block_value) -> ChildrenFields | None:
     )
 
 
+def looks_like_children(steps, found: ChildrenFields) -> bool:
+    """Whether a group inferred without any block naming it holds children: it has a birth
+    date (a « Date » whose label says « naissance »). A démarche's only group may be something
+    else (« Personnes à prévenir en cas d'urgence »): its items must never be priced and ranked
+    as registered children."""
+    group = next((g for g in _groups(steps) if g.name == found.group), None)
+    if group is None:
+        return False
+    birth = next((s for s in iter_group_inputs(group) if s.name == found.birth_date), None)
+    return birth is not None and _says(birth, "NAISSANCE")
+
+
 def children_fields_problems(steps, block_value) -> list[tuple[str, str]]:
     """(sub-block name, message) for each child field the group does not have."""
     group = find_group(steps, block_value)

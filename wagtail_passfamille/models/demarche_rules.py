@@ -43,9 +43,13 @@ class DemarcheRulesMixin:
             return self.__dict__["shared_children_fields"]
         block = self.children_block()
         found = children_fields.resolve(self.steps, block.value) if block else None
-        if found is None:
-            named = {"children_group": self.children_group.strip()} if self.children_group else {}
-            found = children_fields.resolve(self.steps, named or {"data": ["enfants"]})
+        if found is None and self.children_group.strip():
+            named = {"children_group": self.children_group.strip()}
+            found = children_fields.resolve(self.steps, named)
+        elif found is None:  # inferred: only a group that holds children
+            found = children_fields.resolve(self.steps, {"data": ["enfants"]})
+            if found is not None and not children_fields.looks_like_children(self.steps, found):
+                found = None
         return found
 
     def children_group_name(self) -> str | None:
