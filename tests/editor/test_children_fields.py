@@ -103,6 +103,7 @@ def test_the_demo_canteen_keeps_its_matching(cantine):
     )
 
 
+@pytest.mark.django_db  # a page instance reads its content type
 def test_without_a_block_naming_it_only_a_group_with_a_birth_date_holds_children():
     """A démarche with no CAF block and one repeatable group: its items are the registered
     children only when they have a birth date; an emergency-contacts group is never priced and
