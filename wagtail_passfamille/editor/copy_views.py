@@ -21,7 +21,11 @@ from wagtail.actions.copy_page import CopyPageAction
 from wagtail.admin import messages
 from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.utils import get_valid_next_url_from_request
-from wagtail.admin.views.pages.copy import CopyView
+
+try:  # a class-based copy view from Wagtail 7.4; 7.3's is a function we cannot extend
+    from wagtail.admin.views.pages.copy import CopyView
+except ImportError:  # pragma: no cover - Wagtail 7.3: Wagtail's own copy form is used
+    CopyView = None
 from wagtail.models import Page
 
 from wagtail_passfamille.models import DemarchePage
@@ -75,7 +79,7 @@ class DemarcheCopyForm(CopyForm):
         return prefix
 
 
-class DemarcheCopyView(CopyView):
+class DemarcheCopyView(CopyView or object):
     template_name = "wagtail_passfamille/editor/copy.html"
 
     def dispatch(self, request, page_id, *args, **kwargs):
@@ -125,7 +129,10 @@ class DemarcheCopyView(CopyView):
 
 
 def before_copy_page(request, page):
-    """Wagtail's copy of a démarche goes through ``DemarcheCopyView``."""
+    """Wagtail's copy of a démarche goes through ``DemarcheCopyView`` (Wagtail 7.4+; on 7.3
+    the copy still gets a free prefix and no agents from ``DemarchePage.copy``)."""
+    if CopyView is None:
+        return None
     if not issubclass(page.specific_class or Page, DemarchePage):
         return None
     return DemarcheCopyView.as_view()(request, page_id=page.pk)
