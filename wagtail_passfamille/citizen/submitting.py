@@ -112,10 +112,9 @@ def submit(wizard, final_forms):
 
     page = wizard.page
     submission_class = page.get_submission_class()
+    # A replay of the instance (a double click, a session that failed to save after the
+    # commit) meets the unique instance key: the row committed first is returned below.
     instance_key = f"{page.pk}:{wizard.instance}"
-    existing = submission_class.objects.filter(instance_key=instance_key).first()
-    if existing:
-        return existing
     answers, uploads, contact_email, applicant = collect_answers(final_forms)
     sources = [
         source
@@ -148,6 +147,9 @@ def submit(wizard, final_forms):
                 ),
             )
             submission.set_applicant(*applicant)
+            # Computed here from what the server holds, never taken from the browser; before
+            # the insert, so that the row is written once.
+            page.refresh_outcome(submission)
             submission.save(force_insert=True)
             for field_name, uploaded in uploads:
                 stored = store_submission_file(uploaded)
@@ -155,9 +157,6 @@ def submit(wizard, final_forms):
                 SubmissionFile.objects.create(
                     submission=submission, field_name=field_name, **stored
                 )
-            # Recomputed here from what the server holds, never taken from the browser.
-            page.refresh_outcome(submission)
-            submission.save(update_fields=["outcome", "decision", "tariff"])
             page.after_submission(submission)
             transaction.on_commit(partial(enqueue_acknowledgement, submission.pk), robust=True)
             if pending:

@@ -28,6 +28,7 @@ from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.disclosure import remember_receipt
 from wagtail_passfamille.citizen.drafts import SAVE_BUTTON, DraftWizardMixin
+from wagtail_passfamille.citizen.final_forms import final_forms
 from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
 from wagtail_passfamille.citizen.franceconnect.views import end_session
 from wagtail_passfamille.citizen.franceconnect.wizard import FranceConnectWizardMixin
@@ -354,6 +355,9 @@ class DemarcheWizardView(
     def store_step(self, step, form):
         self.storage.set_step_data(step, self.process_step(form))
         self.storage.set_step_files(step, self.process_step_files(form))
+        if step == RECAP_SLUG:  # no step reads the recap's box: what was decided stands
+            self._cleaned_steps[step] = form.cleaned_data
+            return
         # The posted form was just validated: no need to validate its stored copy again. The
         # other steps are recalled anew: their kept answers say whether this change affects them.
         self._cleaned_steps = {step: form.cleaned_data}
@@ -386,7 +390,7 @@ class DemarcheWizardView(
     # Done ------------------------------------------------------------------------------------
 
     def render_done(self, form, **kwargs):
-        """The recap was posted: re-validate every step, as formtools does, then ``done()``."""
+        """The recap was posted: every step checked again (:mod:`.final_forms`), then ``done()``."""
         limit, window = get_setting("SUBMIT_LIMIT_PER_IP")
         try:
             throttled = not hit("submit", client_ip(self.request), limit, window)
@@ -394,20 +398,11 @@ class DemarcheWizardView(
             throttled = False
         if throttled:
             return self.render(form, throttled=True)
-        final_forms = OrderedDict()
-        for name in self.get_form_list():
-            if name == RECAP_SLUG:
-                continue
-            form_obj = self.get_form(
-                step=name,
-                data=self.storage.get_step_data(name),
-                files=self.storage.get_step_files(name),
-            )
-            if not form_obj.is_valid():
-                messages.warning(self.request, _("Vérifiez cette étape avant d'envoyer."))
-                return redirect(self.get_step_url(name))
-            final_forms[name] = form_obj
-        return self.done(list(final_forms.values()), form_dict=final_forms, recap_form=form)
+        forms, invalid = final_forms(self)  # only what this request cannot vouch for
+        if invalid is not None:
+            messages.warning(self.request, _("Vérifiez cette étape avant d'envoyer."))
+            return redirect(self.get_step_url(invalid))
+        return self.done(list(forms.values()), form_dict=forms, recap_form=form)
 
     def done(self, form_list, form_dict=None, **kwargs):
         """Every step is valid: the submission is made by the page's ``process_submission()``

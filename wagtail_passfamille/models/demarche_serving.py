@@ -174,7 +174,13 @@ class DemarcheServingMixin:
         if cached is None or cached[0] != key:
             # step_blocks iterates the whole stream: every block of ``steps`` is decoded before
             # it is shared, so that other threads only ever read it.
-            cached = (key, self.step_blocks, self.steps, self.children_fields())
+            cached = (
+                key,
+                self.step_blocks,
+                self.steps,
+                self.children_fields(),
+                outcomes.page_rules(self),
+            )
             with _SHARED_STEPS_LOCK:
                 _SHARED_STEPS[self.pk] = cached
         self.__dict__["step_blocks"] = cached[1]
@@ -183,6 +189,8 @@ class DemarcheServingMixin:
         # rules context reads (age rules), found once.
         self.__dict__["steps"] = cached[2]
         self.__dict__["shared_children_fields"] = cached[3]
+        # The gates and grids (frozen), built once rather than at each outcome.
+        self.__dict__["shared_rules"] = cached[4]
 
     @re_path(rf"^{INSTANCE_RE}/confirmation/$", name="confirmation")
     def confirmation(self, request, instance):

@@ -61,9 +61,14 @@ def child_names(page, answers: dict) -> dict[int, str]:
 
 
 def page_rules(page):
+    """(gates, grids) of the démarche; the live revision's are built once per process
+    (``DemarchePage.use_shared_steps``)."""
+    shared = page.__dict__.get("shared_rules")
+    if shared is not None:
+        return shared
     gates = [g for g in (child.value.as_gate() for child in page.eligibility) if g is not None]
     grids = [child.value.as_grid() for child in page.tariffs]
-    return gates, grids
+    return tuple(gates), tuple(grids)
 
 
 def compute(page, answers: dict, certified: CertifiedRecord | None = None) -> Outcome | None:
