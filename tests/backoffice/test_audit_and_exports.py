@@ -210,11 +210,11 @@ def test_csv_streams_in_chunks(client, demarche_a, agent, monkeypatch):
     """Rows are read with a chunked iterator while the response is consumed, not before."""
     from django.db.models.query import QuerySet
 
-    from wagtail_passfamille.backoffice import exports
+    from wagtail_passfamille.backoffice import export_reading, exports
 
     for index in range(5):
         submit(demarche_a, nom=f"Famille{index}")
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(export_reading, "CHUNK_SIZE", 2)
     chunk_sizes, rows_built = [], []
     original_iterator, original_cell = QuerySet.iterator, exports.RowReader.cell
 

@@ -27,6 +27,11 @@ def humanize_key(key) -> str:
     return text[:1].upper() + text[1:]
 
 
+# The block types whose string answers read otherwise than stored in :func:`answer_text`; any
+# other non-empty string reads as it is (what exports rely on to skip the call).
+FORMATTED_TEXT = frozenset({"date", "telephone", "case_a_cocher", "fichier"})
+
+
 def answer_text(block_type, value) -> str:
     """A stored answer as text: dates are stored ISO, files as {"nom", "taille"}."""
     if block_type == "date" and isinstance(value, str):

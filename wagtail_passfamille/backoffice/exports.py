@@ -11,28 +11,35 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
-from collections import namedtuple
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice, repeat
 from operator import attrgetter
 from typing import Any
 
 import xlsxwriter
-from django.db.models import ExpressionWrapper, F, TextField
-from django.db.models.functions import MD5, Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wagtail_passfamille.backoffice.display import answer_text, humanize_key, source_label
+from wagtail_passfamille.backoffice.display import (
+    FORMATTED_TEXT,
+    answer_text,
+    humanize_key,
+    source_label,
+)
+from wagtail_passfamille.backoffice.export_reading import (
+    ExportRow,
+    Memo,
+    export_queryset,
+    export_rows,
+    snapshot_types,
+)
 from wagtail_passfamille.blocks.schema import all_inputs
 from wagtail_passfamille.models.certified_record import CertifiedRecord
 from wagtail_passfamille.models.submissions import Decision, Status, Verification
 from wagtail_passfamille.rules.outcome import Outcome
-from wagtail_passfamille.security.crypto import decrypt_json_many
 
-CHUNK_SIZE = 1000
+__all__ = ["Column", "ExportRow", "RowReader", "export_queryset", "iter_rows"]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CERTIFIED_SAMPLE = 200
 _MISSING = object()
@@ -77,21 +84,6 @@ def _flat(value) -> str:
     return str(value)
 
 
-def _snapshot_types(snapshot) -> dict[str, tuple[str, tuple | None]]:
-    """Each answer's block type, and for a group the (type, name) of its sub-fields."""
-    types = {}
-    for step in snapshot or []:
-        for field in (step.get("fields") if isinstance(step, dict) else None) or []:
-            if field.get("name"):
-                subs = None
-                if field.get("type") == "groupe":
-                    subs = tuple(
-                        (sub.get("type", ""), sub.get("name")) for sub in field.get("fields") or []
-                    )
-                types[field["name"]] = (field.get("type", ""), subs)
-    return types
-
-
 def _outcome_summary(outcome) -> str:
     try:
         return " ; ".join(Outcome.from_dict(outcome).summary_lines())
@@ -104,37 +96,6 @@ def _outcome_grid(outcome, grid_name) -> str:
         if (result.get("grid") or {}).get("name") == grid_name:
             return " — ".join(str(v) for v in (result.get("bracket"), result.get("amount")) if v)
     return ""
-
-
-class _Memo(dict):
-    """A dict that empties itself past ``limit`` entries: repeated values (dates of birth, a
-    snapshot shared by thousands of submissions) are computed once, memory stays bounded."""
-
-    def __init__(self, limit=20_000):
-        super().__init__()
-        self.limit = limit
-
-    def get_or(self, key, compute):
-        try:
-            return self[key]
-        except KeyError:
-            pass
-        except TypeError:  # unhashable: computed every time
-            return compute()
-        if len(self) >= self.limit:
-            self.clear()
-        value = self[key] = compute()
-        return value
-
-
-# One submission as the exports read it: plain columns, decrypted answers and certified record,
-# the types of the answers (from the form snapshot, parsed once per distinct snapshot), the
-# outcome as text (parsed once per distinct text).
-ExportRow = namedtuple(
-    "ExportRow",
-    "pk reference page_id submitted_at status verification decision tariff "
-    "answers certified types outcome_text",
-)
 
 
 class RowReader:
@@ -150,9 +111,9 @@ class RowReader:
         self.decision = {k: str(v) for k, v in Decision.choices}
         self.yes, self.no = _("Oui"), _("Non")
         self.zone = timezone.get_current_timezone()
-        self.snapshots = _Memo(limit=200)
-        self._outcomes = _Memo()
-        self._texts = _Memo()
+        self.snapshots = Memo(limit=200)
+        self._outcomes = Memo()
+        self._texts = Memo()
 
     def title(self, page_id):
         if page_id not in self.titles:
@@ -176,8 +137,8 @@ class RowReader:
             submission.decision,
             submission.tariff,
             submission.answers if isinstance(submission.answers, dict) else {},
-            submission.certified_record,
-            _snapshot_types(submission.form_snapshot),
+            CertifiedRecord.stored_sources(submission.certified),
+            snapshot_types(submission.form_snapshot),
             json.dumps(outcome),
         )
 
@@ -217,16 +178,18 @@ class RowReader:
         return lambda row: ""
 
     def text(self, block_type, value):
-        return self._texts.get_or((block_type, value), lambda: answer_text(block_type, value))
+        """:func:`answer_text`, memoised; most strings read as they are stored."""
+        if value.__class__ is str and value and block_type not in FORMATTED_TEXT:
+            return value
+        return self._texts.get_or((block_type, value), partial(answer_text, block_type, value))
 
     def answer(self, row, name):
         value = row.answers.get(name, _MISSING)
         if value is _MISSING:
             return ""
         kind, subs = row.types.get(name, _UNTYPED)
-        if value.__class__ is str:  # most answers: their text is memoised
-            texts = self._texts
-            return texts[kind, value] if (kind, value) in texts else self.text(kind, value)
+        if value.__class__ is str:
+            return self.text(kind, value)
         if subs is not None and isinstance(value, list):
             return " | ".join(self.group_item(entry, subs) for entry in value)
         if isinstance(value, bool):
@@ -243,12 +206,15 @@ class RowReader:
 
     @staticmethod
     def certified(row, source, field):
+        """As :class:`~wagtail_passfamille.models.certified_record.SourceRecord` reads a
+        source's stored mapping, without building one per row."""
         record = row.certified.get(source)
         if record is None:
             return ""
         if field == "verification":
-            return record.verification
-        return _flat((record.fields or {}).get(field))
+            return record.get("verification") or ""
+        fields = record.get("fields")
+        return _flat(fields.get(field) if isinstance(fields, Mapping) else None)
 
     def outcome(self, row, name):
         text = row.outcome_text
@@ -316,96 +282,7 @@ def available_columns(demarches: Iterable, queryset) -> list[Column]:
     return columns
 
 
-# The encrypted columns each kind of column reads, decrypted a chunk at a time.
-ENCRYPTED_READS = {"answer": ("answers",), "certified": ("certified",)}
 READ_ANSWERS = Column("answer:", "", "")  # no cell: makes the rows carry the answers
-PLAIN = ("pk", "reference", "page_id", "submitted_at", "status", "verification", "decision")
-
-
-def _reads(columns) -> dict[str, Any]:
-    """What the chosen columns read beyond the plain ones, in the order they are selected."""
-    kinds = {column.kind for column in columns}
-    reads = {
-        f"{name}_token": ExpressionWrapper(F(name), output_field=TextField())
-        for kind in sorted(kinds)
-        for name in ENCRYPTED_READS.get(kind, ())
-    }
-    if "answer" in kinds:
-        reads["snapshot_key"] = MD5(Cast("form_snapshot", TextField()))
-    if "outcome" in kinds:
-        reads["outcome_text"] = Cast("outcome", TextField())
-    return reads
-
-
-def export_queryset(queryset, columns: list[Column] = ()):
-    """Only what the chosen columns read, as tuples (``values_list``): never the page row, the
-    contact e-mail or pending lookups. Encrypted columns come as their tokens, decrypted by
-    chunks in :func:`iter_rows`; the form snapshot as the MD5 of its text (the snapshot itself,
-    about half of a row's bytes, is read once per distinct snapshot); the outcome as text,
-    parsed once per distinct text by :class:`RowReader`."""
-    reads = _reads(columns)
-    return (
-        queryset.select_related(None)
-        .annotate(**reads)
-        .order_by("submitted_at", "pk")
-        .values_list(*PLAIN, "tariff", *reads)
-    )
-
-
-def _snapshot_types_of(queryset, reader, keys_and_pks) -> dict[str, dict]:
-    """The answers' types of each snapshot of a chunk (by MD5), those not seen yet read in one
-    query."""
-    found, wanted = {}, {}
-    for key, pk in keys_and_pks:
-        if key in found or key in wanted:
-            continue
-        if key in reader.snapshots:
-            found[key] = reader.snapshots[key]
-        else:
-            wanted[key] = pk
-    if wanted:
-        snapshots = dict(
-            queryset.model._base_manager.filter(pk__in=wanted.values()).values_list(
-                "pk", "form_snapshot"
-            )
-        )
-        for key, pk in wanted.items():
-            found[key] = reader.snapshots.get_or(
-                key, lambda pk=pk: _snapshot_types(snapshots.get(pk))
-            )
-    return found
-
-
-def _row_chunks(queryset, columns, reader):
-    """:class:`ExportRow` lists of :data:`CHUNK_SIZE`, their encrypted columns decrypted
-    together (:func:`decrypt_json_many`): one call per column and chunk, not per cell."""
-    reads = _reads(columns)
-    at = {name: index for index, name in enumerate([*PLAIN, "tariff", *reads])}
-    plain = len(PLAIN) + 1
-    rows = export_queryset(queryset, columns).iterator(chunk_size=CHUNK_SIZE)
-    while chunk := list(islice(rows, CHUNK_SIZE)):
-        answers = certified = types = outcomes = repeat(None)
-        if "answers_token" in at:
-            index = at["answers_token"]
-            answers = [
-                value if isinstance(value, dict) else {}
-                for value in decrypt_json_many([row[index] for row in chunk])
-            ]
-            index = at["snapshot_key"]
-            chunk_types = _snapshot_types_of(queryset, reader, ((r[index], r[0]) for r in chunk))
-            types = [chunk_types[row[index]] for row in chunk]
-        if "certified_token" in at:
-            index = at["certified_token"]
-            certified = [
-                CertifiedRecord.from_dict(value or {})
-                for value in decrypt_json_many([row[index] for row in chunk])
-            ]
-        if "outcome_text" in at:
-            outcomes = [row[at["outcome_text"]] for row in chunk]
-        yield [
-            ExportRow(*row[:plain], *values)
-            for row, *values in zip(chunk, answers, certified, types, outcomes, strict=False)
-        ]
 
 
 def iter_rows(queryset, columns: list[Column], allowed_ids=None, children=None) -> Iterator[list]:
@@ -413,22 +290,24 @@ def iter_rows(queryset, columns: list[Column], allowed_ids=None, children=None) 
     ``children`` (:class:`~.export_children.ChildColumns`), one row per registered child."""
     yield [column.label for column in columns] + (children.labels() if children else [])
     reader = RowReader()
-    cells = [_safe(reader.cell(column), column.key) for column in columns]
+    cells = [reader.cell(column) for column in columns]
+    # formula_safe() inlined over the cells that may hold typed text: a call per cell cost
+    # more than most cells.
+    guarded = [index for index, column in enumerate(columns) if column.key not in SAFE_COLUMNS]
+    prefixes = FORMULA_PREFIXES
     reads = [*columns, READ_ANSWERS] if children else columns
-    for chunk in _row_chunks(queryset, reads, reader):
-        for row in chunk:
-            if allowed_ids is not None and row.pk not in allowed_ids:
-                continue  # not in what was audited (changed since): never exported unaudited
-            if children is None:
-                yield [cell(row) for cell in cells]
-            else:
-                yield from children.rows(row, [cell(row) for cell in cells], reader)
-
-
-def _safe(cell, key):
-    if key in SAFE_COLUMNS:
-        return cell
-    return lambda row: formula_safe(cell(row))
+    for row in export_rows(queryset, reads, reader.snapshots):
+        if allowed_ids is not None and row.pk not in allowed_ids:
+            continue  # not in what was audited (changed since): never exported unaudited
+        values = [cell(row) for cell in cells]
+        for index in guarded:
+            value = values[index]
+            if isinstance(value, str) and value.startswith(prefixes):
+                values[index] = "'" + value
+        if children is None:
+            yield values
+        else:
+            yield from children.rows(row, values, reader)
 
 
 class _Echo:

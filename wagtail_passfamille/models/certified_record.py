@@ -125,16 +125,19 @@ class CertifiedRecord:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> CertifiedRecord:
         """Read what ``to_dict`` wrote, or the unversioned form of 0.1; ``{}`` is empty."""
+        return cls(
+            {name: SourceRecord.from_dict(v) for name, v in cls.stored_sources(data).items()}
+        )
+
+    @staticmethod
+    def stored_sources(data: Mapping[str, Any] | None) -> Mapping[str, Mapping[str, Any]]:
+        """Each source's stored mapping, as :meth:`from_dict` finds them (both forms), without
+        building the records: what an export of many rows reads (``verification``, ``fields``,
+        as :meth:`SourceRecord.from_dict` reads them)."""
         if not data:
-            return cls()
+            return {}
         if "version" not in data:  # 0.1: {source: {...}} at the top level
-            legacy = {k: v for k, v in data.items() if isinstance(v, Mapping)}
-            return cls({name: SourceRecord.from_dict(v) for name, v in legacy.items()})
+            return {k: v for k, v in data.items() if isinstance(v, Mapping)}
         if data["version"] != FORMAT_VERSION:
             raise ValueError(f"unsupported certified record version {data['version']!r}")
-        return cls(
-            {
-                name: SourceRecord.from_dict(value)
-                for name, value in (data.get("sources") or {}).items()
-            }
-        )
+        return data.get("sources") or {}
