@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -194,6 +195,20 @@ def test_xlsx_export_is_a_file_and_formula_safe(client, demarche_a, agent):
     sheet = workbook.active
     assert [c.value for c in sheet[1]] == ["Référence", "Nom (nom_demandeur)"]
     assert sheet["B2"].value == "'=1+1" and sheet["B2"].data_type == "s"
+
+
+def test_xlsx_export_escapes_what_xlsxwriter_would_write_as_raw_xml(client, demarche_a, agent):
+    """XlsxWriter writes a string « <r>…</r> » into the sheet's XML as it is (its own rich
+    strings): a citizen's answer could close its cell and add a formula."""
+    evil = '<r><t>a</t></r></is></c><c r="Z2"><f>HYPERLINK("http://evil.example")</f></c><r>x</r>'
+    submit(demarche_a, nom=evil, prenom="<r></r>")
+    response = export(client, "xlsx", ["answer:nom_demandeur", "answer:prenom_demandeur"])
+    content = b"".join(response)
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert [cell.value for cell in sheet[2]] == [evil, "<r></r>"]
+    assert sheet["Z2"].value is None
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        assert b"<f>" not in package.read("xl/worksheets/sheet1.xml")
 
 
 def test_exports_follow_the_listing_filters(client, demarche_a, agent):

@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from tests.certified.conftest import cantine, seeded  # noqa: F401 (fixtures)
 from tests.certified.helpers import martin_submission
 from wagtail_passfamille.backoffice import exports
+from wagtail_passfamille.backoffice.display import FORMATTED_TEXT, answer_text
+from wagtail_passfamille.blocks.schema import FIELD_KINDS
 from wagtail_passfamille.models import AuditRecord, Submission
 
 ADMIN = "/admin/passfamille"
@@ -149,3 +151,12 @@ def export_page(client):
     response = client.get(f"{ADMIN}/demandes/export/")
     assert response.status_code == 200
     return response.content.decode()
+
+
+@pytest.mark.parametrize("block_type", [*FIELD_KINDS, "", "inconnu"])
+def test_strings_read_as_stored_but_for_formatted_types(block_type):
+    """Exports skip :func:`answer_text` for a string of a type outside FORMATTED_TEXT: it must
+    give the string back."""
+    for text in ["Léa", "2018-05-14", "0612345678", " x ", "=1+1", "Oui", "<b>"]:
+        if block_type not in FORMATTED_TEXT:
+            assert answer_text(block_type, text) == text

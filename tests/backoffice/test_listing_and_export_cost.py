@@ -8,6 +8,7 @@ other end), and an export's queries do not grow with its rows (no query per row)
 import csv
 import datetime as dt
 import io
+import json
 import re
 
 import pytest
@@ -22,6 +23,7 @@ from wagtail_passfamille.security.crypto import (
     decrypt_json,
     decrypt_json_many,
     encrypt_json,
+    fernet,
 )
 
 from .conftest import submit
@@ -127,3 +129,24 @@ def test_decrypt_json_many_refuses_what_fernet_refuses(settings, damage):
         decrypt_json(token)
     with pytest.raises(InvalidToken):
         decrypt_json_many([encrypt_json({}), token])
+
+
+PARSED = [b' {"a": 1} ', b'\xef\xbb\xbf{"a": 1}', b'"\\u00e9"', b"[1, 2]", b"3"]
+PARSED += [b'{"\xc3\xa9": []}']
+REFUSED = [b"1,2", b'{"a": 1}{', b"\xff", b"", b"[1"]
+
+
+@pytest.mark.parametrize("payload", PARSED + REFUSED)
+def test_decrypt_json_many_parses_any_plaintext_as_json_loads_does(payload):
+    """encrypt_json writes one compact JSON document; any other plaintext (whitespace, a BOM,
+    invalid JSON) gives what ``json.loads`` gives, value or exception."""
+    token = fernet().encrypt(payload).decode()
+    try:
+        expected = json.loads(payload)
+    except ValueError as error:
+        with pytest.raises(type(error)):
+            decrypt_json_many([token])
+        with pytest.raises(type(error)):
+            decrypt_json(token)
+    else:
+        assert decrypt_json_many([token, None]) == [expected, None] == [decrypt_json(token), None]

@@ -339,16 +339,27 @@ def xlsx_file(rows: Iterator[list]):
         },
     )
     sheet = workbook.add_worksheet(str(_("Demandes")))
-    write_string, write_number = sheet.write_string, sheet.write_number
+    write_number = sheet.write_number
+
+    def write_string(number, column, value):
+        value = _xlsx_text(value)
+        if value.startswith("<r>") and value.endswith("</r>"):
+            # XlsxWriter writes such a string as raw XML (a rich string it built itself):
+            # a citizen could close the cell and open a formula. Written as three text runs,
+            # it is escaped and reads the same.
+            sheet.write_rich_string(number, column, value[:1], value[1:2], value[2:])
+        else:
+            sheet.write_string(number, column, value)
+
     for number, row in enumerate(rows):
         for column, value in enumerate(row):
             if value.__class__ is str:
                 if value:
-                    write_string(number, column, _xlsx_text(value))
+                    write_string(number, column, value)
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 write_number(number, column, value)
             elif value is not None and value != "":
-                write_string(number, column, _xlsx_text(str(value)))
+                write_string(number, column, str(value))
     workbook.close()
     handle.seek(0)
     return handle
