@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import csv
 import json
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 from typing import Any
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wagtail_passfamille.backoffice import export_xlsx
 from wagtail_passfamille.backoffice.display import (
     FORMATTED_TEXT,
     answer_text,
@@ -324,51 +323,5 @@ def csv_stream(rows: Iterator[list]) -> Iterator[str]:
 
 
 def xlsx_file(rows: Iterator[list]):
-    """An XLSX streamed row by row into an anonymous temporary file, rewound (xlsxwriter's
-    ``constant_memory`` mode: each row is written out as soon as the next one starts, strings
-    inline; every cell is written by its type, so that no text ever becomes a formula, a link
-    or a number)."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
-    workbook = xlsxwriter.Workbook(
-        handle,
-        {
-            "constant_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
-    sheet = workbook.add_worksheet(str(_("Demandes")))
-    write_number = sheet.write_number
-
-    def write_string(number, column, value):
-        value = _xlsx_text(value)
-        if value.startswith("<r>") and value.endswith("</r>"):
-            # XlsxWriter writes such a string as raw XML (a rich string it built itself):
-            # a citizen could close the cell and open a formula. Written as three text runs,
-            # it is escaped and reads the same.
-            sheet.write_rich_string(number, column, value[:1], value[1:2], value[2:])
-        else:
-            sheet.write_string(number, column, value)
-
-    for number, row in enumerate(rows):
-        for column, value in enumerate(row):
-            if value.__class__ is str:
-                if value:
-                    write_string(number, column, value)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
-                write_number(number, column, value)
-            elif value is not None and value != "":
-                write_string(number, column, str(value))
-    workbook.close()
-    handle.seek(0)
-    return handle
-
-
-# Control characters are illegal in XLSX (but tab and newline); a formula-looking string was
-# already prefixed.
-_CONTROL = {code: None for code in range(32) if chr(code) not in "\n\t"}
-
-
-def _xlsx_text(value: str) -> str:
-    return value.translate(_CONTROL) if not value.isprintable() else value
+    """An XLSX of the rows in an anonymous temporary file, rewound (:mod:`.export_xlsx`)."""
+    return export_xlsx.xlsx_file(rows, str(_("Demandes")))
