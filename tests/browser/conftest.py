@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("PASSFAMILLE_CHROMIUM", "/usr/bin/chromium")
+#: The password of the accounts the browser tests log in to Wagtail's admin with.
+ADMIN_PASSWORD = "un mot de passe long"
 # ../shared/TESTING.md: --no-sandbox because tests run as root; the networking flags stop Chromium
 # from calling home on a closed network.
 CHROMIUM_ARGS = [
@@ -148,6 +150,28 @@ def new_page(chromium, live_server, *, javascript=True):
     )
     context.set_default_timeout(15_000)
     return context, context.new_page()
+
+
+def admin_login(page, username, password=ADMIN_PASSWORD):
+    """Log in through Wagtail's admin login form, as a person types it."""
+    page.goto("/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+@pytest.fixture
+def editor(browser_available, demo, chromium, live_server):
+    """A page logged in to Wagtail's admin as a superuser (« editrice »), in a wide window."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("editrice", "editrice@example.org", ADMIN_PASSWORD)
+    context, page = new_page(chromium, live_server)
+    page.set_viewport_size({"width": 1300, "height": 1000})
+    admin_login(page, "editrice")
+    yield page
+    context.close()
 
 
 # ``demo`` before ``chromium``: the database is set up before the browser starts and flushed

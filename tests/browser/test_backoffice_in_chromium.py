@@ -10,11 +10,10 @@ import pytest
 
 from tests.certified.helpers import martin_submission
 
-from .conftest import new_page
+from .conftest import ADMIN_PASSWORD, admin_login, new_page
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "un mot de passe long"
 ALEXIS = {"prenom": "Alexis", "date_naissance": "2006-04-20"}
 FLEUR = {"prenom": "Fleur", "date_naissance": "2010-04-20"}
 
@@ -27,18 +26,14 @@ def agent(browser_available, demo, chromium, live_server):
     from wagtail_passfamille.models import DemarcheGroupPermission
 
     submission = martin_submission(demo, ALEXIS, FLEUR)  # before the browser starts
-    user = get_user_model().objects.create_user("agente", "agente@example.org", PASSWORD)
+    user = get_user_model().objects.create_user("agente", "agente@example.org", ADMIN_PASSWORD)
     group = Group.objects.create(name="Restauration scolaire")
     group.permissions.add(Permission.objects.get(codename="access_admin"))
     DemarcheGroupPermission.objects.create(group=group, page=demo)
     user.groups.add(group)
     context, page = new_page(chromium, live_server)
     page.set_viewport_size({"width": 1300, "height": 900})
-    page.goto("/admin/login/")
-    page.fill("#id_username", "agente")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    admin_login(page, "agente")
     yield page, submission
     context.close()
 

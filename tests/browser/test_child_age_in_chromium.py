@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def ages_page(demo):
-    from demo.seed.blocks import field, step
+    from wagtail_passfamille.editor.starters.raw import field, step
 
     school = field(
         "texte_court",

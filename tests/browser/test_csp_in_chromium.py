@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .conftest import new_page
+from .conftest import ADMIN_PASSWORD, admin_login, new_page
 
 
 def test_no_csp_violation_in_the_admin_or_on_the_citizen_pages(
@@ -10,7 +10,7 @@ def test_no_csp_violation_in_the_admin_or_on_the_citizen_pages(
 ):
     from django.contrib.auth import get_user_model
 
-    get_user_model().objects.create_superuser("csp", "csp@example.org", "un mot de passe long")
+    get_user_model().objects.create_superuser("csp", "csp@example.org", ADMIN_PASSWORD)
     context, page = new_page(chromium, live_server)
     violations = []
     page.on(
@@ -29,11 +29,7 @@ def test_no_csp_violation_in_the_admin_or_on_the_citizen_pages(
         page.goto(demo.url)
         page.screenshot(path=screenshots / "citizen.png", full_page=True)
 
-        page.goto("/admin/login/")
-        page.fill("#id_username", "csp")
-        page.fill("#id_password", "un mot de passe long")
-        page.click("button[type=submit]")
-        page.wait_for_url("**/admin/")
+        admin_login(page, "csp")
         for url in (
             "/admin/",
             f"/admin/pages/{demo.pk}/edit/",

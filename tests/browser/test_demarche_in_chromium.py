@@ -260,7 +260,7 @@ def test_a_citizen_completes_the_canteen_demarche_with_the_keyboard(
     walk.submit_with("Enter", step_url("etape-2"))
 
     # Children: one typed, a second added then removed in the page, without losing the first.
-    walk.expect_step(2, None, "Enfant(s) à inscrire")
+    walk.expect_step(2, None, "Enfants à inscrire")
     walk.first_child()
     walk.press("Tab")
     expect(walk.focused).to_have_text("Ajouter un enfant")
@@ -314,7 +314,7 @@ def test_a_citizen_completes_the_canteen_demarche_with_the_keyboard(
         expect(recap).to_contain_text(text)
     for text in ("Lundi, Mardi", "3 septembre 2026", "Arachide", "certificat.pdf"):
         expect(recap).to_contain_text(text)
-    expect(page.get_by_role("link", name="Modifier : Enfant(s) à inscrire")).to_be_visible()
+    expect(page.get_by_role("link", name="Modifier : Enfants à inscrire")).to_be_visible()
     # An anonymous citizen: the tariff computed from the fetched QF is withheld.
     expect(page.locator(".pf-outcome")).to_contain_text("seront calculés à partir des données")
     expect(page.locator(".pf-outcome")).not_to_contain_text("€")

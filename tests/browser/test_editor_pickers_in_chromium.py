@@ -12,27 +12,7 @@ import pytest
 from wagtail_passfamille.models import DemarchePage
 from wagtail_passfamille.rules import EffortRate
 
-from .conftest import new_page
-
 pytestmark = pytest.mark.browser
-
-PASSWORD = "un mot de passe long"
-
-
-@pytest.fixture
-def editor(browser_available, demo, chromium, live_server):
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.create_superuser("editrice", "editrice@example.org", PASSWORD)
-    context, page = new_page(chromium, live_server)
-    page.set_viewport_size({"width": 1300, "height": 1000})
-    page.goto("/admin/login/")
-    page.fill("#id_username", "editrice")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
-    yield page
-    context.close()
 
 
 def open_tab(page, name):
@@ -77,11 +57,11 @@ def test_a_condition_is_picked_never_typed(editor, demo, screenshots):
     # The children matching of the CAF block: the group, then its fields, from lists.
     first_name = "select[id$='-value-child_first_name_field']"
     assert dict(visible_options(page, first_name))["prenom"] == (
-        "Étape 2 — Enfant(s) à inscrire : Prénom"
+        "Étape 2 — Enfants à inscrire : Prénom"
     )
     assert page.locator(first_name).input_value() == "prenom"
     assert dict(visible_options(page, "select#id_children_group"))["enfants"] == (
-        "Étape 2 — Enfant(s) à inscrire"
+        "Étape 2 — Enfants à inscrire"
     )
     # The condition of « Précisez l'allergie » (step 4) reads the tick box just before it.
     name = page.evaluate(
@@ -93,7 +73,7 @@ def test_a_condition_is_picked_never_typed(editor, demo, screenshots):
     open_panels(page, variable)
     options = dict(visible_options(page, variable))
     assert options["jours"] == "Étape 4 — Jours de restauration"
-    assert options["enfants.regime"] == "Étape 2 — Enfant(s) à inscrire : Régime alimentaire"
+    assert options["enfants.regime"] == "Étape 2 — Enfants à inscrire : Régime alimentaire"
     assert options["caf.quotient_familial"] == "CAF/MSA — Quotient familial (CAF/MSA)"
     assert "caf.commune" not in options  # the CAF block does not tick the address
     assert options["allergie"].startswith("Étape 4 — ")

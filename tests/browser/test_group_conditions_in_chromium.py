@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def pai_page(demo):
-    from demo.seed.blocks import field, step
+    from wagtail_passfamille.editor.starters.raw import field, step
 
     portal = demo.get_parent()
     page = DemarchePage(

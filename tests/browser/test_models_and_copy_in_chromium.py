@@ -11,27 +11,7 @@ import pytest
 from wagtail_passfamille.editor.copy_views import CopyView
 from wagtail_passfamille.models import DemarchePage, PortailFamillePage
 
-from .conftest import new_page
-
 pytestmark = pytest.mark.browser
-
-PASSWORD = "un mot de passe long"
-
-
-@pytest.fixture
-def editor(browser_available, demo, chromium, live_server):
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.create_superuser("editrice", "editrice@example.org", PASSWORD)
-    context, page = new_page(chromium, live_server)
-    page.set_viewport_size({"width": 1300, "height": 1000})
-    page.goto("/admin/login/")
-    page.fill("#id_username", "editrice")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
-    yield page
-    context.close()
 
 
 @pytest.mark.skipif(CopyView is None, reason="Wagtail 7.3 has no CopyView")
