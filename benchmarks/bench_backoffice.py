@@ -30,7 +30,7 @@ SURNAMES = [f"Nom{index:04d}" for index in range(2000)] + ["Lefèvre-Dupont", "M
 
 
 def steps():
-    from demo.seed.blocks import field, group, step
+    from wagtail_passfamille.editor.starters.raw import field, group, step
 
     return [
         step(

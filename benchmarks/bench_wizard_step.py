@@ -85,7 +85,7 @@ def quotient_familial():
 # Steps are found by title, so that a step added to the demo moves them without breaking this.
 WIZARD_ANSWERS = {
     "Responsable légal": RESPONSABLE,
-    "Enfant(s) à inscrire": ENFANTS,
+    "Enfants à inscrire": ENFANTS,
     "Quotient familial": quotient_familial,
     "Fréquentation": FREQUENTATION,
 }

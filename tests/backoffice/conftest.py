@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from demo.seed.blocks import field, group, step
+from wagtail_passfamille.editor.starters.raw import field, group, step
 from wagtail_passfamille.models import (
     DemarcheGroupPermission,
     DemarchePage,

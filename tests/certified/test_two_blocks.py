@@ -1,7 +1,7 @@
 """Both certified blocks in one step: their lookups run at the same time."""
 
-from demo.seed.blocks import certified, field, step
 from tests.demarches.helpers import LEFEBVRE, Citizen
+from wagtail_passfamille.editor.starters.raw import certified, field, step
 from wagtail_passfamille.models import DemarchePage, Submission
 
 from .helpers import dgfip

@@ -192,7 +192,7 @@ def test_a_changed_demarche_keeps_what_applies_and_says_what_to_answer_again(can
     html = step.content.decode()
     assert step.redirect_chain[-1][0].endswith("/etape-2/")  # no step ahead of an invalid one
     assert "La démarche a été modifiée depuis que vous l&#x27;avez enregistrée" in html
-    assert "répondez de nouveau à : « Enfant(s) à inscrire » (Médecin traitant)." in html
+    assert "répondez de nouveau à : « Enfants à inscrire » (Médecin traitant)." in html
     assert "Quotient familial" not in re.search(r"La démarche a été modifiée[^<]*", html)[0]
     assert 'value="Léa"' in html  # the answers that still apply are kept
 

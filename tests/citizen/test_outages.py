@@ -20,7 +20,7 @@ def test_a_session_that_cannot_be_saved_keeps_the_posted_answers(cantine):
     assert "incident technique" in html
     assert "incomplet ou trop volumineux" not in html
     assert 'value="Zoé"' in html  # what was typed is still in the inputs
-    assert "Enfant(s) à inscrire" in html
+    assert "Enfants à inscrire" in html
     # The retry, once the database is back, goes on from there.
     retry = citizen.post("etape-2", enfants({**ENFANT_LEA, "prenom": "Zoé"}))
     assert retry.status_code == 302 and retry["Location"].endswith("/etape-3/")

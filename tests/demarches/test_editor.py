@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.blocks import StreamValue
 
-from demo.seed.blocks import condition, field, group, step
 from wagtail_passfamille.blocks import StepsBlock
+from wagtail_passfamille.editor.starters.raw import condition, field, group, step
 from wagtail_passfamille.models import DemarchePage, Submission
 
 from .helpers import Citizen

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from demo.seed.blocks import field
 from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.forms import StepForm
+from wagtail_passfamille.editor.starters.raw import field
 from wagtail_passfamille.models import DemarchePage
 
 from .helpers import ENFANT_LEA, FREQUENTATION, LEFEBVRE, RESPONSABLE, Citizen, enfants

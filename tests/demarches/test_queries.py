@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from demo.seed.blocks import condition, field, group, information, step
+from wagtail_passfamille.editor.starters.raw import condition, field, group, information, step
 from wagtail_passfamille.models import DemarchePage, PortailFamillePage
 
 from .helpers import Citizen

@@ -46,7 +46,7 @@ def test_happy_path_to_the_receipt(cantine):
     assert "precision_allergie" not in submission.answers
     assert [s["title"] for s in submission.form_snapshot] == [
         "Responsable légal",
-        "Enfant(s) à inscrire",
+        "Enfants à inscrire",
         "Quotient familial",
         "Fréquentation",
         "Engagement",

@@ -4,8 +4,8 @@ technical name, and a name the group does not have is refused at save."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from demo.seed.blocks import certified, field, group, step
 from tests.demarches.test_editor import clean, messages_of
+from wagtail_passfamille.editor.starters.raw import certified, field, group, step
 
 
 def children_group():

@@ -3,8 +3,8 @@ another sub-field of the same item. Walked without JavaScript, as the server dec
 
 import pytest
 
-from demo.seed.blocks import condition, field, group, step
 from tests.demarches.helpers import Citizen
+from wagtail_passfamille.editor.starters.raw import condition, field, group, step
 from wagtail_passfamille.models import Submission
 
 from .conftest import publish

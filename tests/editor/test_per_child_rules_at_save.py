@@ -4,10 +4,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from demo.seed.blocks import field, group, step
 from tests.demarches.helpers import Citizen
 from tests.demarches.leisure_centre import create_leisure_centre, rules
 from tests.demarches.test_editor import clean, messages_of
+from wagtail_passfamille.editor.starters.raw import field, group, step
 
 from .conftest import publish
 

@@ -4,10 +4,10 @@ also read an earlier answer (each citizen's earlier answers then decide)."""
 
 import pytest
 
-from demo.seed.blocks import _id, condition, field, step
 from tests.demarches.helpers import Citizen
 from wagtail_passfamille.citizen import wizard_forms
 from wagtail_passfamille.citizen.wizard_forms import reads_only_its_own_step
+from wagtail_passfamille.editor.starters.raw import _id, condition, field, step
 
 from .conftest import publish
 from .test_group_conditions import children_step

@@ -4,8 +4,8 @@ every step and field reachable by some answers (or refused with a reason)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from demo.seed.blocks import condition, field, group, step
 from tests.demarches.test_editor import clean, messages_of
+from wagtail_passfamille.editor.starters.raw import condition, field, group, step
 
 NEVER = "ne serait jamais montré"
 

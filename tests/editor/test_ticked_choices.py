@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from demo.seed.blocks import field, step
 from tests.demarches.helpers import Citizen
 from tests.demarches.test_editor import clean, messages_of
+from wagtail_passfamille.editor.starters.raw import field, step
 
 from .conftest import publish
 

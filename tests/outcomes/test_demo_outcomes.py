@@ -83,7 +83,9 @@ def test_second_child_gets_ten_percent_off(cantine):
 @pytest.mark.parametrize(
     "numero, decision, expected",
     [
-        ("3999999999901", "eligible", "aucune réduction"),
+        # The model's gate (a dependent person), then the demo's own (the fiscal address).
+        ("3999999999901", "review", "réservé aux foyers ayant au moins une personne à charge"),
+        ("3999999999902", "eligible", "aucune réduction"),
         ("3999999999903", "eligible", "réduction de 30\u00a0%"),
         ("3999999999904", "eligible", "réduction de 50\u00a0%"),
         ("3999999999905", "eligible", "réduction de 15\u00a0%"),

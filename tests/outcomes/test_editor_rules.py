@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from demo.seed.blocks import condition, gate, grid
 from wagtail_passfamille.blocks.rules import GridsBlock
+from wagtail_passfamille.editor.starters.raw import bracket_grid, condition, gate
 
 
 def clean_grids(raw):
@@ -16,7 +16,7 @@ def test_a_gap_between_brackets_is_refused_and_located():
     with pytest.raises(ValidationError) as error:
         clean_grids(
             [
-                grid(
+                bracket_grid(
                     "repas",
                     "Tarif",
                     "caf.quotient_familial",
@@ -36,7 +36,7 @@ def test_overlapping_brackets_are_refused():
     with pytest.raises(ValidationError) as error:
         clean_grids(
             [
-                grid(
+                bracket_grid(
                     "repas",
                     "Tarif",
                     "caf.quotient_familial",
@@ -52,7 +52,11 @@ def test_overlapping_brackets_are_refused():
 def test_a_grid_needs_a_default_for_unknown_data():
     with pytest.raises(ValidationError) as error:
         clean_grids(
-            [grid("repas", "Tarif", "caf.quotient_familial", [("A", None, None, "1")], unit="u")]
+            [
+                bracket_grid(
+                    "repas", "Tarif", "caf.quotient_familial", [("A", None, None, "1")], unit="u"
+                )
+            ]
         )
     assert "quand la donnée est inconnue" in str(error.value.as_json_data())
 
@@ -73,7 +77,7 @@ def test_a_rule_on_the_caf_address_needs_the_address_ticked(cantine):
 
 def test_a_grid_on_a_missing_source_is_refused(cantine):
     cantine.tariffs = [
-        grid(
+        bracket_grid(
             "repas",
             "Tarif",
             "dgfip.quotient_mensuel",

@@ -67,7 +67,7 @@ class FieldValue(blocks.StructValue):
 
 
 class GroupValue(FieldValue):
-    """A repeatable group ("Enfant(s) à inscrire") of simple fields."""
+    """A repeatable group ("Enfants à inscrire") of simple fields."""
 
     @property
     def sub_fields(self):

@@ -1,92 +1,32 @@
-"""The demo's school-canteen registration: every field type and a few conditions."""
+"""The demo's school-canteen registration: the « Restauration scolaire » model
+(``wagtail_passfamille.editor.starters.cantine``) as Démoville adapted it.
 
-from .blocks import certified, condition, field, grid, group, information, step
+What the demo adds to the model, on purpose: the town's schools and this school year (the
+model is next year's); a diet per child; on the days' step, a date, a number and a checkbox
+that opens a text field and a whole step (the PAI one, with a file): every field type and
+conditions on fields and steps, for the demo, the tests and the screenshots to walk. The
+model's last step is therefore split in two around the PAI step."""
+
+import datetime
+
+from wagtail_passfamille.editor.starters import cantine as model
+from wagtail_passfamille.editor.starters.raw import condition, field, information, step
 
 ECOLES = ["École Jules-Ferry", "École Marie-Curie", "École des Tilleuls"]
-CLASSES = ["PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"]
 REGIMES = ["Standard", "Sans porc", "Végétarien"]
-JOURS = ["Lundi", "Mardi", "Jeudi", "Vendredi"]
+ALLERGIE = condition("allergie", "equals", "oui")
 
 
 def cantine_steps():
+    regime = field("choix_unique", "Régime alimentaire", "regime", choices=REGIMES, widget="radios")
     return [
-        step(
-            "Responsable légal",
-            [
-                field("texte_court", "Nom", "nom_demandeur", is_applicant_name=True),
-                field("texte_court", "Prénom", "prenom_demandeur", autocomplete="given-name"),
-                field(
-                    "email",
-                    "Adresse e-mail",
-                    "email",
-                    help_text="L'accusé de réception vous sera envoyé à cette adresse.",
-                    is_contact=True,
-                ),
-                field(
-                    "telephone", "Téléphone", "telephone", help_text="Par exemple 06 12 34 56 78."
-                ),
-                field("adresse", "Adresse du domicile", "adresse"),
-            ],
-            intro="<p>La personne qui inscrit les enfants et reçoit les factures.</p>",
-        ),
-        step(
-            "Enfant(s) à inscrire",
-            [
-                group(
-                    "Enfant(s) à inscrire",
-                    "enfants",
-                    [
-                        field("texte_court", "Prénom", "prenom"),
-                        field("texte_court", "Nom", "nom"),
-                        field("date", "Date de naissance", "date_naissance", not_in_future=True),
-                        field("choix_unique", "École", "ecole", choices=ECOLES, widget="select"),
-                        field(
-                            "choix_unique",
-                            "Classe à la rentrée",
-                            "classe",
-                            choices=CLASSES,
-                            widget="select",
-                        ),
-                        field(
-                            "choix_unique",
-                            "Régime alimentaire",
-                            "regime",
-                            choices=REGIMES,
-                            widget="radios",
-                        ),
-                    ],
-                    item_label="Enfant",
-                    add_label="Ajouter un enfant",
-                    min_items=1,
-                    max_items=6,
-                ),
-            ],
-        ),
-        step(
-            "Quotient familial",
-            [
-                certified(
-                    "donnees_caf",
-                    "Votre quotient familial",
-                    ["quotient_familial", "enfants"],
-                    justificatif_label="Attestation de quotient familial de moins de 3 mois",
-                    children_group="enfants",
-                    child_first_name_field="prenom",
-                    child_birth_date_field="date_naissance",
-                ),
-            ],
-            intro="<p>Le tarif du repas dépend de votre quotient familial.</p>",
-        ),
+        model.responsable_legal(),
+        model.children(schools=ECOLES, more_fields=[regime]),
+        model.quotient_familial(),
         step(
             "Fréquentation",
             [
-                field(
-                    "choix_multiples",
-                    "Jours de restauration",
-                    "jours",
-                    choices=JOURS,
-                    help_text="Cochez les jours où vos enfants déjeunent à la cantine.",
-                ),
+                model.days(),
                 field(
                     "date",
                     "Premier jour de cantine",
@@ -113,7 +53,7 @@ def cantine_steps():
                     "texte_long",
                     "Précisez l'allergie",
                     "precision_allergie",
-                    cond=condition("allergie", "equals", "oui"),
+                    cond=ALLERGIE,
                     help_text="Ce champ n'apparaît que si la case ci-dessus est cochée.",
                 ),
             ],
@@ -133,54 +73,27 @@ def cantine_steps():
                     help_text="PDF, JPEG ou PNG, 10 Mo au maximum.",
                 ),
             ],
-            cond=condition("allergie", "equals", "oui"),
+            cond=ALLERGIE,
         ),
         step(
             "Engagement",
             [
-                information(
-                    "<p>Le règlement de la restauration scolaire est disponible en mairie et sur "
-                    "le site de la ville.</p>"
-                ),
-                field(
-                    "texte_long",
-                    "Remarques",
-                    "remarques",
-                    required=False,
-                    max_length=2000,
-                ),
-                field(
-                    "case_a_cocher",
-                    "J'atteste sur l'honneur l'exactitude des informations fournies et j'accepte "
-                    "le règlement de la restauration scolaire",
-                    "attestation",
-                ),
+                model.rules_information(),
+                field("texte_long", "Remarques", "remarques", required=False, max_length=2000),
+                model.attestation(),
             ],
         ),
     ]
 
 
-# The meal price by quotient familial: six brackets, the highest one when the QF is unknown
-# (not found, documents to check, outage), 10 % off the 2nd child, 20 % off the next ones.
-def cantine_tariffs():
-    return [
-        grid(
-            "repas",
-            "Tarif",
-            "caf.quotient_familial",
-            [
-                ("Tranche A", None, "400", "0.85"),
-                ("Tranche B", "400", "700", "1.60"),
-                ("Tranche C", "700", "1000", "2.35"),
-                ("Tranche D", "1000", "1400", "3.10"),
-                ("Tranche E", "1400", "2000", "3.85"),
-                ("Tranche F", "2000", None, "4.60"),
-            ],
-            unit="par repas",
-            default_bracket="Tranche F",
-            second_percent="10",
-            third_percent="20",
-            valid_from="2026-09-01",
-            valid_until="2027-07-31",
-        )
-    ]
+def cantine_fields():
+    """The page's fields: the model's, for the school year 2026-2027 at Démoville."""
+    return {
+        **model.fields(),
+        "title": "Inscription à la restauration scolaire 2026-2027",
+        "intro": "<p>Inscrivez vos enfants à la cantine des écoles de Démoville pour l'année "
+        "scolaire 2026-2027. Comptez 10 minutes.</p>",
+        "reference_date": datetime.date(2026, 9, 1),
+        "steps": cantine_steps(),
+        "tariffs": model.tariffs(valid_from="2026-09-01", valid_until="2027-07-31"),
+    }

@@ -1,99 +1,36 @@
-"""The demo's "Pass Famille 2027": a discount card computed from the DGFiP tax situation."""
+"""The demo's « Pass Famille 2027 »: the « Pass Famille » model
+(``wagtail_passfamille.editor.starters.pass_famille``) as Démoville adapted it.
 
-from .blocks import certified, condition, field, gate, grid, group, information, step
+What the demo adds to the model, on purpose: a residence gate on the fiscal address (so the
+fiscal address is ticked too), reviewed by the CCAS when it cannot be verified, and its own
+introduction."""
 
-
-def pass_famille_steps():
-    return [
-        step(
-            "Demandeur",
-            [
-                field("texte_court", "Nom", "nom_demandeur", is_applicant_name=True),
-                field("texte_court", "Prénom", "prenom_demandeur", autocomplete="given-name"),
-                field("email", "Adresse e-mail", "email", is_contact=True),
-                field("telephone", "Téléphone", "telephone", required=False),
-            ],
-        ),
-        step(
-            "Situation fiscale",
-            [
-                certified(
-                    "donnees_dgfip",
-                    "Votre situation fiscale",
-                    ["revenu_fiscal_reference", "nombre_parts", "adresse_fiscale"],
-                    justificatif_label="Dernier avis d'imposition sur le revenu",
-                    annee=None,
-                ),
-            ],
-            intro="<p>La réduction du Pass Famille dépend de votre quotient : revenu fiscal de "
-            "référence divisé par le nombre de parts.</p>",
-        ),
-        step(
-            "Enfants",
-            [
-                group(
-                    "Enfants du foyer",
-                    "enfants",
-                    [
-                        field("texte_court", "Prénom", "prenom"),
-                        field("date", "Date de naissance", "date_naissance", not_in_future=True),
-                    ],
-                    item_label="Enfant",
-                    add_label="Ajouter un enfant",
-                    min_items=1,
-                    max_items=8,
-                ),
-            ],
-        ),
-        step(
-            "Engagement",
-            [
-                information(
-                    "<p>Le Pass Famille donne accès à des tarifs réduits à la médiathèque, à la "
-                    "piscine et aux activités sportives et culturelles de la ville.</p>"
-                ),
-                field(
-                    "case_a_cocher",
-                    "J'atteste sur l'honneur l'exactitude des informations fournies",
-                    "attestation",
-                ),
-            ],
-        ),
-    ]
-
+from wagtail_passfamille.editor.starters import pass_famille as model
+from wagtail_passfamille.editor.starters.raw import condition, gate
 
 # The commune of Démoville, for the demo: the sandbox's tax households live at Châlons-en-
 # Champagne (51108), one of them at Reims. A fictional commune has no INSEE code of its own.
 DEMOVILLE_COG = "51108"
 
 
-def pass_famille_gates():
-    return [
-        gate(
-            "residence",
-            condition("dgfip.commune", "equals", DEMOVILLE_COG),
-            "Le Pass Famille est réservé aux familles dont l'adresse fiscale est à Démoville.",
-            allow_review=True,
-            review_message="Votre adresse n'a pas pu être vérifiée : votre demande sera examinée "
-            "par le centre communal d'action sociale.",
-            success_message="Éligible au Pass Famille",
-        )
-    ]
+def residence_gate():
+    return gate(
+        "residence",
+        condition("dgfip.commune", "equals", DEMOVILLE_COG),
+        "Le Pass Famille est réservé aux familles dont l'adresse fiscale est à Démoville.",
+        allow_review=True,
+        review_message="Votre adresse n'a pas pu être vérifiée : votre demande sera examinée "
+        "par le centre communal d'action sociale.",
+        success_message="Éligible au Pass Famille",
+    )
 
 
-def pass_famille_tariffs():
-    return [
-        grid(
-            "reduction",
-            "Réduction sur les activités",
-            "dgfip.quotient_mensuel",
-            [
-                ("Quotient jusqu'à 500 €", None, "500", "50"),
-                ("Quotient de 500 à 800 €", "500", "800", "30"),
-                ("Quotient de 800 à 1 200 €", "800", "1200", "15"),
-                ("Quotient au-delà de 1 200 €", "1200", None, "0"),
-            ],
-            kind="reduction",
-            default_bracket="Quotient au-delà de 1 200 €",
-        )
-    ]
+def pass_famille_fields():
+    """The page's fields: the model's, with Démoville's residence gate."""
+    return {
+        **model.fields(),
+        "intro": "<p>Le Pass Famille 2027 réduit le prix des activités de la ville pour les "
+        "familles de Démoville, selon leur quotient.</p>",
+        "steps": model.steps(tax_data=(*model.TAX_DATA, "adresse_fiscale")),
+        "eligibility": [*model.eligibility(), residence_gate()],
+    }

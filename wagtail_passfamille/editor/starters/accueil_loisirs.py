@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .common import responsable_legal
 from .raw import certified, condition, effort_grid, field, gate, group, information, rules, step
 
 TITLE = "Inscription à l'accueil de loisirs — été 2027"
@@ -27,24 +28,7 @@ PAI = condition("enfants.pai", "equals", "Oui")
 
 def steps() -> list[dict]:
     return [
-        step(
-            "Responsable légal",
-            [
-                field("texte_court", "Nom", "nom_demandeur", is_applicant_name=True),
-                field("texte_court", "Prénom", "prenom_demandeur", autocomplete="given-name"),
-                field(
-                    "email",
-                    "Adresse e-mail",
-                    "email",
-                    help_text="L'accusé de réception vous sera envoyé à cette adresse.",
-                    is_contact=True,
-                ),
-                field(
-                    "telephone", "Téléphone", "telephone", help_text="Par exemple 06 12 34 56 78."
-                ),
-            ],
-            intro="<p>La personne qui inscrit les enfants et reçoit les factures.</p>",
-        ),
+        responsable_legal(address=False),
         step(
             "Vos données CAF ou MSA",
             [

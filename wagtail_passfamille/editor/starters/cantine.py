@@ -1,10 +1,14 @@
 """« Inscription à la restauration scolaire 2027-2028 »: the children and their school, the
-CAF/MSA quotient, the days; a meal price in six brackets, 10 % off the 2nd child, 20 % after."""
+CAF/MSA quotient, the days; a meal price in six brackets, 10 % off the 2nd child, 20 % after.
+
+Its pieces are functions so that the demo's canteen (``site/demo/seed/cantine.py``) is this
+model with the demo's own schools, fields and school year added."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from .common import responsable_legal
 from .raw import bracket_grid, certified, field, group, information, step
 
 ECOLES = ["École 1 (à renommer)", "École 2 (à renommer)"]
@@ -12,73 +16,86 @@ CLASSES = ["PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"]
 JOURS = ["Lundi", "Mardi", "Jeudi", "Vendredi"]
 
 
+def children(schools=ECOLES, more_fields=()) -> dict:
+    """The step of the children to register: a group, per child its school and class."""
+    return step(
+        "Enfants à inscrire",
+        [
+            group(
+                "Enfants à inscrire",
+                "enfants",
+                [
+                    field("texte_court", "Prénom", "prenom"),
+                    field("texte_court", "Nom", "nom"),
+                    field("date", "Date de naissance", "date_naissance", not_in_future=True),
+                    field("choix_unique", "École", "ecole", choices=schools, widget="select"),
+                    field(
+                        "choix_unique",
+                        "Classe à la rentrée",
+                        "classe",
+                        choices=CLASSES,
+                        widget="select",
+                    ),
+                    *more_fields,
+                ],
+                item_label="Enfant",
+                add_label="Ajouter un enfant",
+            ),
+        ],
+    )
+
+
+def quotient_familial() -> dict:
+    return step(
+        "Quotient familial",
+        [
+            certified(
+                "donnees_caf",
+                "Votre quotient familial",
+                ["quotient_familial", "enfants"],
+                justificatif_label="Attestation de quotient familial de moins de 3 mois",
+            ),
+        ],
+        intro="<p>Le prix du repas dépend de votre quotient familial.</p>",
+    )
+
+
+def days() -> dict:
+    return field(
+        "choix_multiples",
+        "Jours de restauration",
+        "jours",
+        choices=JOURS,
+        help_text="Cochez les jours où vos enfants déjeunent à la cantine.",
+    )
+
+
+def rules_information() -> dict:
+    return information("<p>Le règlement de la restauration scolaire est disponible en mairie.</p>")
+
+
+def attestation() -> dict:
+    return field(
+        "case_a_cocher",
+        "J'atteste sur l'honneur l'exactitude des informations fournies et j'accepte "
+        "le règlement de la restauration scolaire",
+        "attestation",
+    )
+
+
 def steps() -> list[dict]:
     return [
-        step(
-            "Responsable légal",
-            [
-                field("texte_court", "Nom", "nom_demandeur", is_applicant_name=True),
-                field("texte_court", "Prénom", "prenom_demandeur", autocomplete="given-name"),
-                field("email", "Adresse e-mail", "email", is_contact=True),
-                field("telephone", "Téléphone", "telephone"),
-                field("adresse", "Adresse du domicile", "adresse"),
-            ],
-        ),
-        step(
-            "Enfants à inscrire",
-            [
-                group(
-                    "Enfants à inscrire",
-                    "enfants",
-                    [
-                        field("texte_court", "Prénom", "prenom"),
-                        field("texte_court", "Nom", "nom"),
-                        field("date", "Date de naissance", "date_naissance", not_in_future=True),
-                        field("choix_unique", "École", "ecole", choices=ECOLES, widget="select"),
-                        field(
-                            "choix_unique",
-                            "Classe à la rentrée",
-                            "classe",
-                            choices=CLASSES,
-                            widget="select",
-                        ),
-                    ],
-                    item_label="Enfant",
-                    add_label="Ajouter un enfant",
-                ),
-            ],
-        ),
-        step(
-            "Quotient familial",
-            [
-                certified(
-                    "donnees_caf",
-                    "Votre quotient familial",
-                    ["quotient_familial", "enfants"],
-                    justificatif_label="Attestation de quotient familial de moins de 3 mois",
-                ),
-            ],
-            intro="<p>Le prix du repas dépend de votre quotient familial.</p>",
-        ),
-        step(
-            "Fréquentation et engagement",
-            [
-                field("choix_multiples", "Jours de restauration", "jours", choices=JOURS),
-                information(
-                    "<p>Le règlement de la restauration scolaire est disponible en mairie.</p>"
-                ),
-                field(
-                    "case_a_cocher",
-                    "J'atteste sur l'honneur l'exactitude des informations fournies et j'accepte "
-                    "le règlement de la restauration scolaire",
-                    "attestation",
-                ),
-            ],
-        ),
+        responsable_legal(),
+        children(),
+        quotient_familial(),
+        step("Fréquentation et engagement", [days(), rules_information(), attestation()]),
     ]
 
 
-def tariffs() -> list[dict]:
+def tariffs(valid_from="2027-09-01", valid_until="2028-07-31") -> list[dict]:
+    """The meal price by quotient familial: six brackets, the highest one when the QF is unknown
+    (not found, documents to check, outage), 10 % off the 2nd child, 20 % off the next ones;
+    valid for one school year."""
     return [
         bracket_grid(
             "repas",
@@ -96,8 +113,8 @@ def tariffs() -> list[dict]:
             default_bracket="Tranche F",
             second_percent="10",
             third_percent="20",
-            valid_from="2027-09-01",
-            valid_until="2028-07-31",
+            valid_from=valid_from,
+            valid_until=valid_until,
         )
     ]
 

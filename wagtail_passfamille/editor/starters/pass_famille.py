@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from .raw import bracket_grid, certified, condition, field, gate, group, information, step
 
+#: The tax data the reduction and the gate read.
+TAX_DATA = ("revenu_fiscal_reference", "nombre_parts", "nombre_personnes_a_charge")
 
-def steps() -> list[dict]:
+
+def steps(tax_data=TAX_DATA) -> list[dict]:
+    """``tax_data``: the DGFiP data ticked (a démarche whose rules read more ticks more)."""
     return [
         step(
             "Demandeur",
@@ -23,7 +27,7 @@ def steps() -> list[dict]:
                 certified(
                     "donnees_dgfip",
                     "Votre situation fiscale",
-                    ["revenu_fiscal_reference", "nombre_parts", "nombre_personnes_a_charge"],
+                    list(tax_data),
                     justificatif_label="Dernier avis d'imposition sur le revenu",
                     annee=None,
                 ),

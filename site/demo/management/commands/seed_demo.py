@@ -4,7 +4,6 @@ Running it again keeps what is there: it creates what is missing and never dupli
 a setting or an account. Later features add their démarches to the same command.
 """
 
-import datetime
 import os
 
 from django.contrib.auth import get_user_model
@@ -13,8 +12,9 @@ from django.db import transaction
 from wagtail.models import Page, Site
 
 from demo.models import HomePage
-from demo.seed.cantine import cantine_steps, cantine_tariffs
-from demo.seed.pass_famille import pass_famille_gates, pass_famille_steps, pass_famille_tariffs
+from demo.seed.cantine import cantine_fields
+from demo.seed.pass_famille import pass_famille_fields
+from wagtail_passfamille.blocks.steps import show_children_fields
 from wagtail_passfamille.models import DemarchePage, PassFamilleSettings, PortailFamillePage
 
 DEMO_SIRET = "21990999900019"  # fictional, passes the Luhn check
@@ -37,14 +37,7 @@ class Command(BaseCommand):
         self.ensure_demarche(
             portal,
             slug="restauration-scolaire",
-            title="Inscription à la restauration scolaire 2026-2027",
-            reference_prefix="CANT",
-            steps=cantine_steps(),
-            tariffs=cantine_tariffs(),
-            reference_date=datetime.date(2026, 9, 1),
-            intro="<p>Inscrivez vos enfants à la cantine des écoles de Démoville pour l'année "
-            "scolaire 2026-2027. Comptez 10 minutes.</p>",
-            search_description="Cantine des écoles maternelles et élémentaires.",
+            **cantine_fields(),
             service_contact="Service enfance de Démoville\n1 place de la Mairie, 99000 Démoville\n"
             "enfance@demoville.example — 01 23 45 67 89",
             credential_profile="demo",
@@ -53,14 +46,7 @@ class Command(BaseCommand):
         self.ensure_demarche(
             portal,
             slug="pass-famille-2027",
-            title="Pass Famille 2027",
-            reference_prefix="PASS",
-            steps=pass_famille_steps(),
-            eligibility=pass_famille_gates(),
-            tariffs=pass_famille_tariffs(),
-            intro="<p>Le Pass Famille 2027 réduit le prix des activités de la ville pour les "
-            "familles de Démoville, selon leur quotient.</p>",
-            search_description="Réductions sur les activités culturelles et sportives.",
+            **pass_famille_fields(),
             service_contact="Centre communal d'action sociale de Démoville\n"
             "ccas@demoville.example — 01 23 45 67 00",
             credential_profile="demo",
@@ -138,6 +124,8 @@ class Command(BaseCommand):
         if DemarchePage.objects.child_of(portal).filter(slug=slug).exists():
             return
         demarche = DemarchePage(slug=slug, **fields)
+        # What the editor's form stores at save: the children's group and fields it found.
+        show_children_fields(demarche.steps)
         portal.add_child(instance=demarche)
         demarche.save_revision().publish()
 
