@@ -164,7 +164,8 @@ def test_residence_is_a_commune_search_storing_its_insee_code(editor, demo, scre
     page.screenshot(path=screenshots / "commune.png")
     save_draft(page)
     stored = DemarchePage.objects.get(pk=pass_famille.pk).get_latest_revision_as_object()
-    rule = stored.eligibility[0].value["condition"]["rules"][0]
+    (residence,) = [g for g in stored.eligibility if g.value["name"] == "residence"]
+    rule = residence.value["condition"]["rules"][0]
     assert (rule["variable"], rule["value"]) == ("dgfip.commune", "51454")
 
 

@@ -32,7 +32,9 @@ def test_ticking_the_address_adds_cnaf_adresse(cantine):
 def test_the_dgfip_block_asks_for_its_fields_and_the_income_years(pass_famille):
     data = fiche(pass_famille, Site.objects.get(is_default_site=True))
     assert data["scopes"] == pass_famille.certified_scopes()
-    assert api_scopes(data) == {"API Impôt particulier": ["dgfip_aft", "dgfip_nbpart", "dgfip_rfr"]}
+    assert api_scopes(data) == {
+        "API Impôt particulier": ["dgfip_aft", "dgfip_nbpart", "dgfip_pac_nbPac", "dgfip_rfr"]
+    }
     (impot,) = data["apis"]
     # "Dernier avis disponible": N-1 once published, else N-2.
     assert [name for name, _label in impot["years"]] == [
