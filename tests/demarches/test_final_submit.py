@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from demo.seed.blocks import field
 from wagtail_passfamille.blocks.rules import GateValue, GridValue
 from wagtail_passfamille.citizen import final_forms
 from wagtail_passfamille.citizen.forms import StepForm
+from wagtail_passfamille.editor.starters.raw import field
 from wagtail_passfamille.models import DemarchePage, ReferenceCounter, Submission, outcomes
 
 from .helpers import ENFANT_LEA, FREQUENTATION, LEFEBVRE, RESPONSABLE, Citizen, enfants
