@@ -229,17 +229,29 @@ def export_once(client, fmt: str) -> int:
     return size
 
 
+def run_queue_wait() -> float:
+    """Seconds this process has spent runnable but waiting for a CPU (Linux's schedstat; 0
+    elsewhere): on a shared machine, what separates wall time from CPU time besides I/O."""
+    try:
+        with open("/proc/self/schedstat") as stats:
+            return int(stats.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def measure_export(client, fmt: str):
-    """Wall and CPU time of a plain run, then the peak of Python memory growth of a traced
-    run (the CPU time is this process's: the database's work is in the wall time only)."""
-    started, started_cpu = time.perf_counter(), time.process_time()
+    """Wall and CPU time of a plain run, and its wait for a CPU, then the peak of Python
+    memory growth of a traced run (the CPU time is this process's: the database's work is in
+    the wall time only, in what is neither CPU nor waiting for one)."""
+    started, started_cpu, started_wait = time.perf_counter(), time.process_time(), run_queue_wait()
     size = export_once(client, fmt)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    waited = run_queue_wait() - started_wait
     tracemalloc.start()
     export_once(client, fmt)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return elapsed, cpu, peak / 2**20, size / 2**20
+    return elapsed, cpu, waited, peak / 2**20, size / 2**20
 
 
 def main() -> int:
@@ -291,9 +303,10 @@ def main() -> int:
         if args.only != "listing":
             print("\nExport of every submission (superuser)")
         for fmt in ("csv", "xlsx") if args.only != "listing" else ():
-            elapsed, cpu, peak, size = measure_export(client, fmt)
+            elapsed, cpu, waited, peak, size = measure_export(client, fmt)
             print(
-                f"  {fmt:5} {elapsed:6.1f} s  CPU {cpu:6.1f} s  {size:6.1f} MB  "
+                f"  {fmt:5} {elapsed:6.1f} s  CPU {cpu:6.1f} s  waiting for a CPU {waited:5.1f} s"
+                f"  other {elapsed - cpu - waited:5.1f} s  {size:6.1f} MB  "
                 f"peak Python memory growth {peak:5.1f} MB  load {os.getloadavg()[0]:4.1f}",
                 flush=True,
             )
