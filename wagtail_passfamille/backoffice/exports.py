@@ -29,7 +29,6 @@ from wagtail_passfamille.backoffice.display import (
 from wagtail_passfamille.backoffice.export_reading import (
     ExportRow,
     Memo,
-    export_queryset,
     export_rows,
     snapshot_types,
 )
@@ -38,7 +37,6 @@ from wagtail_passfamille.models.certified_record import CertifiedRecord
 from wagtail_passfamille.models.submissions import Decision, Status, Verification
 from wagtail_passfamille.rules.outcome import Outcome
 
-__all__ = ["Column", "ExportRow", "RowReader", "export_queryset", "iter_rows"]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CERTIFIED_SAMPLE = 200
 _MISSING = object()
