@@ -224,3 +224,21 @@ def test_references_are_numbered_per_prefix_and_year_in_one_statement():
     assert ReferenceCounter.next_reference("CANT", when=dt.date(2031, 1, 5)) == "CANT-2031-000001"
     assert ReferenceCounter.next_reference("CANT").endswith("-000003")
     assert ReferenceCounter.objects.get(prefix="CANT", year=2031).last == 1
+
+
+def test_a_wizard_request_works_out_the_page_url_once(cantine, monkeypatch):
+    parts = []
+    original = DemarchePage.get_url_parts
+
+    def get_url_parts(self, *args, **kwargs):
+        parts.append(self.pk)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(DemarchePage, "get_url_parts", get_url_parts)
+    citizen = at_recap(cantine)
+    parts.clear()
+    recap = citizen.client.get(citizen.url("recapitulatif"))
+    # The recap names the URL of every step (its « Modifier » links) and its own: the page's
+    # URL is worked out once for all of them.
+    assert recap.content.decode().count("/etape-") >= 5
+    assert parts.count(cantine.pk) == 1

@@ -150,7 +150,7 @@ class DemarcheWizardView(
         return None
 
     def confirmation_url(self):
-        return self.page.url + self.page.reverse_subpage(
+        return self.page.served_url() + self.page.reverse_subpage(
             "confirmation", kwargs={"instance": self.instance}
         )
 

@@ -136,8 +136,18 @@ class DemarcheServingMixin:
             return self.step_blocks[int(number) - 1][0]
         return None
 
+    def served_url(self) -> str:
+        """``url``, worked out once per page instance (one per request where Wagtail serves
+        it): a wizard's page names a dozen URLs of its own, and each ``url`` resolves the page's
+        site and reverses Wagtail's serve URL again."""
+        if "_served_url" not in self.__dict__:
+            self.__dict__["_served_url"] = self.url
+        return self.__dict__["_served_url"]
+
     def instance_url(self, instance: str, slug: str) -> str:
-        return self.url + self.reverse_subpage("step", kwargs={"instance": instance, "step": slug})
+        return self.served_url() + self.reverse_subpage(
+            "step", kwargs={"instance": instance, "step": slug}
+        )
 
     # Routes ---------------------------------------------------------------------------------
 
