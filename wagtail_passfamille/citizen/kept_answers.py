@@ -10,7 +10,7 @@ what the answers of the steps before it decided in its form (which fields condit
 those answers when its fields' conditions are evaluated as the citizen types), its stored data
 and files, and the day (date validators). When the fingerprint still matches, the kept
 answers are used as they are; when anything in it changed, the step is validated again. The
-final submit still validates every step, as formtools does.
+final submit validates again the steps with files or certified data (:mod:`.final_forms`).
 
 Values are kept as JSON with the types a form cleans to (dates, decimals) tagged so that they
 come back as the same objects; a file comes back as :class:`KeptFile` (its name and type, what
