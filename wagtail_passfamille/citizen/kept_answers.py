@@ -6,8 +6,9 @@ hidden fields follow conditions on them, and no step is reachable before every e
 valid. Validating all the stored steps again on every request made a step cost about 1.5× a
 stock form. A step's cleaned answers are therefore kept in the wizard's (encrypted) storage with
 a fingerprint of everything its validation reads: the live revision of the démarche, the step,
-what the answers of the steps before it decided in its form (which fields conditions hide; all
-those answers when its fields' conditions are evaluated as the citizen types), its stored data
+what the answers of the steps before it decided in its form (which fields conditions hide; when
+its fields' conditions are evaluated as the citizen types, the keys under which the steps before
+it were validated: they determine those answers), its stored data
 and files, and the day (date validators). When the fingerprint still matches, the kept
 answers are used as they are; when anything in it changed, the step is validated again. The
 final submit validates again the steps with files or certified data (:mod:`.final_forms`).
@@ -102,7 +103,7 @@ def decode(value) -> Any:
     return {key: decode(item) for key, item in value.items()}
 
 
-def fingerprint(revision, step, form_reads, step_data, step_files) -> str | None:
+def fingerprint(revision, step, form_reads, step_data, step_files, today=None) -> str | None:
     """What a step's validation reads, hashed; ``None`` (nothing kept) without a revision."""
     if revision is None:
         return None
@@ -113,7 +114,7 @@ def fingerprint(revision, step, form_reads, step_data, step_files) -> str | None
             to_answer(form_reads),
             step_data,
             step_files,
-            timezone.localdate().isoformat(),
+            (today or timezone.localdate()).isoformat(),
         ],
         sort_keys=True,
         cls=DjangoJSONEncoder,
@@ -146,13 +147,15 @@ def keep(storage, step, key, cleaned) -> None:
         kept.pop(step, None)
 
 
-def kept_or_cleaned(wizard, name, form_class, form_reads):
+def kept_or_cleaned(wizard, name, form_class, form_reads, today=None):
     """A step's answers as kept when nothing its validation reads changed since it was
     validated, else validated again (``wizard.cleaned_step``) and kept. ``form_reads``: what
-    earlier answers decided in the step's form (its hidden fields, or all of them)."""
+    earlier answers decided in the step's form (its hidden fields, or what all of them were
+    validated against). The key is left in ``wizard._kept_keys``."""
     storage = wizard.storage
     data = storage.data[storage.step_data_key].get(name)
     if data is None:
+        wizard._kept_keys.pop(name, None)
         return wizard.cleaned_step(name, form_class)
     page = wizard.page
     revision = (
@@ -161,7 +164,7 @@ def kept_or_cleaned(wizard, name, form_class, form_reads):
         else None
     )
     files = storage.data[storage.step_files_key].get(name)
-    key = fingerprint(revision, name, form_reads, data, files)
+    key = wizard._kept_keys[name] = fingerprint(revision, name, form_reads, data, files, today)
     if name not in wizard._cleaned_steps:
         found, cleaned = recall(storage, name, key)
         if found:

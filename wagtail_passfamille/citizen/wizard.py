@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
@@ -22,14 +21,12 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from wagtail_passfamille.blocks.schema import iter_inputs, with_group_inputs
 from wagtail_passfamille.blocks.steps import RECAP_SLUG
-from wagtail_passfamille.citizen import kept_answers
 from wagtail_passfamille.citizen.certified import run_step_lookups, step_status, wizard_certified
 from wagtail_passfamille.citizen.disclosure import remember_receipt
 from wagtail_passfamille.citizen.drafts import SAVE_BUTTON, DraftWizardMixin
 from wagtail_passfamille.citizen.final_forms import final_forms
-from wagtail_passfamille.citizen.forms import FormBuilder, StepForm, to_answer
+from wagtail_passfamille.citizen.forms import StepForm
 from wagtail_passfamille.citizen.franceconnect.views import end_session
 from wagtail_passfamille.citizen.franceconnect.wizard import FranceConnectWizardMixin
 from wagtail_passfamille.citizen.per_child import PerChildMixin
@@ -45,19 +42,10 @@ from wagtail_passfamille.citizen.wizard_actions import (
     WithoutJavaScriptMixin,
 )
 from wagtail_passfamille.citizen.wizard_data import file_fields, posted_keys
-from wagtail_passfamille.citizen.wizard_forms import (
-    RecapForm,
-    cached_form_class,
-    same_step_form_class,
-    step_value_id,
-    visibility_functions,
-)
 from wagtail_passfamille.citizen.wizard_session import WizardSessionMixin
+from wagtail_passfamille.citizen.wizard_steps import VisibleStepsMixin
 from wagtail_passfamille.conf import get_setting, themed
 from wagtail_passfamille.models import outcomes
-from wagtail_passfamille.rules.conditions import evaluate
-from wagtail_passfamille.rules.logic import Truth
-from wagtail_passfamille.rules.variables import RESERVED_PREFIXES
 from wagtail_passfamille.security.cache import CacheUnavailable
 from wagtail_passfamille.security.client_ip import client_ip
 from wagtail_passfamille.security.throttle import hit
@@ -74,6 +62,7 @@ class DemarcheWizardView(
     PerChildMixin,
     WithoutJavaScriptMixin,
     DraftWizardMixin,
+    VisibleStepsMixin,
     NamedUrlSessionWizardView,
 ):
     page = None
@@ -102,6 +91,7 @@ class DemarcheWizardView(
     def dispatch(self, request, *args, **kwargs):
         self.instance = kwargs["instance"]
         self._cleaned_steps = {}
+        self._kept_keys = {}
         self._form_list = None
         try:
             response = super().dispatch(request, *args, **kwargs)
@@ -157,111 +147,6 @@ class DemarcheWizardView(
     def get_step_url(self, step):
         slug = RECAP_SLUG if step == RECAP_SLUG else self.page.step_slug(step)
         return self.page.instance_url(self.instance, slug)
-
-    # Steps and conditions --------------------------------------------------------------------
-
-    def rules_context(self, answers, rule=None):
-        """Answers so far plus the certified data fetched so far (they never leave the server).
-
-        A rule on answers only gets a context of answers only: much cheaper, the same truth.
-        """
-        if rule is not None and not any(
-            name.partition(".")[0] in RESERVED_PREFIXES for name in rule.variables()
-        ):
-            return outcomes.rules_context(self.page, answers)
-        if not hasattr(self, "_certified_for_rules"):
-            self._certified_for_rules = wizard_certified(self)
-        return outcomes.rules_context(self.page, answers, self._certified_for_rules)
-
-    def outcome(self):
-        """Gates and tariffs on everything known now (recomputed, never read from POST)."""
-        self.get_form_list()
-        return outcomes.compute(self.page, self.all_answers(), wizard_certified(self))
-
-    def all_answers(self):
-        answers = {}
-        for name in self.get_form_list():
-            if name != RECAP_SLUG:
-                answers.update(to_answer(self.cleaned_step(name) or {}))
-        return answers
-
-    def get_form_list(self):
-        """Visible steps in order: a step's condition reads the answers of the steps before."""
-        if self._form_list is not None:
-            return OrderedDict(self._form_list)
-        form_list = OrderedDict()
-        answers = {}
-        self._steps_undecided = False
-        for name, step_value in self.page.step_blocks:
-            rule = step_value.condition_rule
-            truth = (
-                Truth.TRUE if rule is None else evaluate(rule, self.rules_context(answers, rule))
-            )
-            # A step whose condition reads answers not given yet: the total is not known.
-            self._steps_undecided |= truth is Truth.UNKNOWN
-            if truth is not Truth.TRUE:
-                continue
-            form_list[name] = self.build_form_class(step_value, answers)
-            cleaned = self.kept_or_cleaned_step(name, form_list[name], self._form_reads)
-            if cleaned:
-                answers.update(cleaned)
-        form_list[RECAP_SLUG] = RecapForm
-        self._form_list = form_list
-        self._answers = answers
-        return OrderedDict(form_list)
-
-    def build_form_class(self, step_value, earlier_answers):
-        def decide(rule, answers):
-            return evaluate(rule, self.rules_context({**earlier_answers, **answers}, rule))
-
-        group = self.page.children_group_name()
-        hidden, same_step_visibility = visibility_functions(step_value, decide, group)
-        every_input = list(with_group_inputs(iter_inputs(step_value, include_information=True)))
-        builder = FormBuilder(
-            step_value, hidden=hidden, same_step_visibility=same_step_visibility, **self.ages()
-        )
-        hidden_names = tuple(item.path for item in every_input if hidden(item))
-        key = (self.page.pk, self.page.live_revision_id, step_value_id(step_value), hidden_names)
-        if any(same_step_visibility(i) for i in every_input if i.block_type != "information"):
-            # Its validation depends on every earlier answer (kept answers are keyed on them).
-            self._form_reads = to_answer(earlier_answers)
-            return same_step_form_class(self.page, step_value, key, hidden, builder)
-        self._form_reads = hidden_names  # all that earlier answers change in this class
-        return cached_form_class(key, builder.get_form_class)
-
-    def cleaned_step(self, name, form_class=None):
-        """A step's stored answers, re-validated once per request (None when invalid/absent)."""
-        if name in self._cleaned_steps:
-            return self._cleaned_steps[name]
-        data = self.storage.get_step_data(name)
-        cleaned = None
-        if data is not None:
-            form_class = form_class or self.get_form_list()[name]
-            form = form_class(
-                data=data,
-                files=self.storage.get_step_files(name),
-                prefix=self.get_form_prefix(name),
-            )
-            cleaned = form.cleaned_data if form.is_valid() else None
-        self._cleaned_steps[name] = cleaned
-        return cleaned
-
-    def kept_or_cleaned_step(self, name, form_class, form_reads):
-        """A step's answers, kept or validated again (:func:`.kept_answers.kept_or_cleaned`)."""
-        return kept_answers.kept_or_cleaned(self, name, form_class, form_reads)
-
-    def get_form_prefix(self, step=None, form=None):
-        return "s" + str(step if step is not None else self.steps.current)[:8]
-
-    def first_incomplete_step(self):
-        for name in self.get_form_list():
-            if name == RECAP_SLUG or self.cleaned_step(name) is None:
-                return name
-        return RECAP_SLUG
-
-    def reachable(self, step):
-        steps = list(self.get_form_list())
-        return steps.index(step) <= steps.index(self.first_incomplete_step())
 
     # GET and POST ----------------------------------------------------------------------------
 

@@ -10,12 +10,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from wagtail_passfamille.blocks.schema import iter_inputs, with_group_inputs
 from wagtail_passfamille.citizen.forms import FormBuilder
+from wagtail_passfamille.citizen.step_plans import read_groups, step_plan
 from wagtail_passfamille.models import outcomes
 from wagtail_passfamille.rules.conditions import evaluate
 from wagtail_passfamille.rules.logic import Truth
-from wagtail_passfamille.rules.variables import CHILD_AGE, RESERVED_PREFIXES
 
 # Form classes of live démarches, shared by the requests of a process: a step's class depends
 # only on the live revision and on which fields earlier answers hide (and on the day, for
@@ -26,15 +25,6 @@ _FORM_CLASSES_LOCK = threading.Lock()
 MAX_CACHED_FORM_CLASSES = 512
 
 
-def read_groups(rule, children_group=None) -> set[str]:
-    """The answers (or prefixes) a rule reads: « enfants.pai » reads group « enfants », the
-    children's age reads the children's group."""
-    return {
-        children_group if name == CHILD_AGE and children_group else name.partition(".")[0]
-        for name in rule.variables()
-    }
-
-
 def visibility_functions(step_value, decide, children_group=None):
     """``(hidden, same_step_visibility)`` for ``FormBuilder``.
 
@@ -43,63 +33,55 @@ def visibility_functions(step_value, decide, children_group=None):
     children's age reads ``children_group``) is decided as the citizen answers; any other is
     decided now, on earlier answers.
     """
-    step_names = {item.name for item in iter_inputs(step_value)}
+    plan = step_plan(step_value, children_group)
+    hidden_paths = {
+        condition.path
+        for condition in plan.earlier_conditions
+        if decide(condition.rule, {}) is not Truth.TRUE
+    }
+    return hidden_by_paths(hidden_paths), same_step_visibility(plan, decide, children_group)
 
-    def reads_this_step(rule):
-        return bool(read_groups(rule, children_group) & step_names)
 
-    def hidden(item):
+def hidden_by_paths(paths):
+    return lambda item: item.path in paths
+
+
+def same_step_visibility(plan, decide, children_group):
+    def visibility(item):
         rule = item.value.condition_rule
-        if rule is None or reads_this_step(rule):
-            return False
-        return decide(rule, {}) is not Truth.TRUE
-
-    def same_step_visibility(item):
-        rule = item.value.condition_rule
-        if rule is None or not reads_this_step(rule):
+        if rule is None or not read_groups(rule, children_group) & plan.names:
             return None
         return lambda answers: decide(rule, answers)
 
-    return hidden, same_step_visibility
+    return visibility
 
 
 def reads_only_its_own_step(step_value, children_group=None):
     """Whether every condition that reads the step's own fields reads nothing else (no
     earlier answer, no certified datum): its decisions then depend on the step's answers, the
     page and the day only, and its form class can be shared between citizens."""
-    step_names = {item.name for item in iter_inputs(step_value)}
-    for item in with_group_inputs(iter_inputs(step_value, include_information=True)):
-        rule = item.value.condition_rule
-        names = read_groups(rule, children_group) if rule else set()
-        if names & step_names and (names - step_names or names & set(RESERVED_PREFIXES)):
-            return False
-    return True
+    return step_plan(step_value, children_group).same_step_conditions_read_only_the_step
 
 
-def own_step_visibility(page, step_value):
-    """``same_step_visibility`` deciding on the step's answers alone (see above): nothing of
-    a citizen's request is kept in the shared class."""
+def same_step_form_class(page, step_value, key, hidden, builder, ages):
+    """The class of a step whose fields hide each other as the citizen answers: shared (keyed
+    on the day too) when its conditions read only the step, else ``builder()``'s, per request.
+    ``ages()``: ``FormBuilder``'s ``child_age`` (asked only when a class is built)."""
+    group = page.children_group_name()
+    plan = step_plan(step_value, group)
+    if not plan.same_step_conditions_read_only_the_step:
+        return builder().get_form_class()
 
     def decide(rule, answers):
         return evaluate(rule, outcomes.rules_context(page, answers))
 
-    return visibility_functions(step_value, decide, page.children_group_name())[1]
+    def build():
+        visibility = same_step_visibility(plan, decide, group)
+        return FormBuilder(
+            step_value, hidden=hidden, same_step_visibility=visibility, **ages()
+        ).get_form_class()
 
-
-def same_step_form_class(page, step_value, key, hidden, builder):
-    """The class of a step whose fields hide each other as the citizen answers: shared (keyed
-    on the day too) when its conditions read only the step, else ``builder``'s, per request."""
-    if not reads_only_its_own_step(step_value, page.children_group_name()):
-        return builder.get_form_class()
-    visibility = own_step_visibility(page, step_value)
-    shared = FormBuilder(
-        step_value, hidden=hidden, same_step_visibility=visibility, child_age=builder.child_age
-    )
-    return cached_form_class((*key, timezone.localdate()), shared.get_form_class)
-
-
-def step_value_id(step_value):
-    return id(step_value.block), tuple(child.id for child in step_value.get("fields") or ())
+    return cached_form_class((*key, timezone.localdate()), build)
 
 
 def cached_form_class(key, build):
