@@ -13,14 +13,19 @@ import time
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.http import http_date
 from formtools.wizard.storage.base import BaseStorage
 
 from wagtail_passfamille.citizen.uploads import KNOWN_TYPES, DetectedType
 from wagtail_passfamille.citizen.wizard_data import remove_item_files
 from wagtail_passfamille.conf import get_setting
-from wagtail_passfamille.security.crypto import InvalidToken, decrypt_json, encrypt_json, fernet
+from wagtail_passfamille.security.crypto import (
+    InvalidToken,
+    decrypt_payload,
+    encrypt_payload,
+    fernet,
+    json_payload,
+)
 
 
 class EncryptedSessionStorage(BaseStorage):
@@ -36,9 +41,9 @@ class EncryptedSessionStorage(BaseStorage):
         self.expired = False
         if token:
             try:
-                self._data = decrypt_json(token, ttl=get_setting("WIZARD_LIFETIME"))
+                self._loaded = decrypt_payload(token, ttl=get_setting("WIZARD_LIFETIME"))
+                self._data = json.loads(self._loaded)
                 self.found = True
-                self._loaded = json.dumps(self._data, sort_keys=True, cls=DjangoJSONEncoder)
                 self._token_age = time.time() - fernet().extract_timestamp(token.encode("ascii"))
             except (InvalidToken, ValueError, TypeError):
                 self.expired = True
@@ -111,11 +116,9 @@ class EncryptedSessionStorage(BaseStorage):
         """Write the data again at the end of this request: the idle lifetime starts anew."""
         self._touched = True
 
-    def _will_write(self) -> bool:
-        changed = (
-            self._loaded is None
-            or json.dumps(self._data, sort_keys=True, cls=DjangoJSONEncoder) != self._loaded
-        )
+    def _will_write(self, payload=None) -> bool:
+        """``payload``: the data's :func:`json_payload`, when the caller has it already."""
+        changed = self._loaded is None or (payload or json_payload(self._data)) != self._loaded
         # Unchanged data are written again only now and then, so that the idle lifetime
         # (the token's age) keeps counting from the citizen's last visit; a GET that changes
         # nothing then costs no session write.
@@ -133,8 +136,9 @@ class EncryptedSessionStorage(BaseStorage):
         super().update_response(response)
         if self._discarded:
             return
-        if self._will_write():
-            self.request.session[self.prefix] = encrypt_json(self._data)
+        payload = json_payload(self._data)
+        if self._will_write(payload):
+            self.request.session[self.prefix] = encrypt_payload(payload)
 
 
 def session_cookie(request, response):

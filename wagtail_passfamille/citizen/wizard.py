@@ -119,7 +119,7 @@ class DemarcheWizardView(
     def restart(self, message):
         # "expired": the next page's title says so too (WCAG 2.4.2).
         messages.warning(self.request, message, extra_tags="expired")
-        return redirect(self.page.url)
+        return redirect(self.page.served_url())
 
     def check_instance(self):
         """A redirect when the instance cannot be used (submitted, expired, unknown)."""

@@ -68,14 +68,29 @@ def fernet() -> MultiFernet:
     return _fernet_for(tuple(get_setting("ENCRYPTION_KEYS")), settings.SECRET_KEY)
 
 
+def json_payload(value: Any) -> bytes:
+    """What :func:`encrypt_json` encrypts: the same value always gives the same bytes (a
+    decrypted payload tells whether a value changed since, without serialising it twice)."""
+    return json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+
+
 def encrypt_json(value: Any) -> str:
-    payload = json.dumps(value, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
+    return encrypt_payload(json_payload(value))
+
+
+def encrypt_payload(payload: bytes) -> str:
     return fernet().encrypt(payload).decode("ascii")
+
+
+def decrypt_payload(token: str, *, ttl: int | None = None) -> bytes:
+    """The :func:`json_payload` of a value of :func:`encrypt_json`; ``ttl`` refuses tokens
+    older than that (s)."""
+    return fernet().decrypt(token.encode("ascii"), ttl=ttl)
 
 
 def decrypt_json(token: str, *, ttl: int | None = None) -> Any:
     """Decrypt a value of :func:`encrypt_json`; ``ttl`` refuses tokens older than that (s)."""
-    return json.loads(fernet().decrypt(token.encode("ascii"), ttl=ttl))
+    return json.loads(decrypt_payload(token, ttl=ttl))
 
 
 def decrypt_json_many(tokens: list[str | None]) -> list[Any]:

@@ -10,6 +10,7 @@ from wagtail_passfamille.citizen.franceconnect import children, identity_fields,
 from wagtail_passfamille.citizen.franceconnect import data as franceconnect_data
 from wagtail_passfamille.citizen.franceconnect import display as franceconnect_display
 from wagtail_passfamille.citizen.franceconnect import hooks as franceconnect_hooks
+from wagtail_passfamille.citizen.step_plans import memoized
 
 
 class FranceConnectWizardMixin:
@@ -44,7 +45,7 @@ class FranceConnectWizardMixin:
         """field → FranceConnect's value, for the step's identity fields (identified only)."""
         if step_value is None:
             step_value = dict(self.page.step_blocks).get(step)
-        if step_value is None or not identity_fields.tokens(step_value):
+        if step_value is None or not memoized(step_value, "identity", identity_fields.tokens):
             return {}
         if "_franceconnect_login" not in self.__dict__:
             self._franceconnect_login = session.current_login(self.request)
