@@ -78,17 +78,6 @@ class PortailFamillePage(CitizenPageMixin, Page):
     def get_template(self, request, *args, **kwargs):
         return themed("portail_page.html")
 
-    def route(self, request, path_components):
-        """A démarche below the portal is read in one query (its page and démarche rows
-        together) rather than Wagtail's two (the page row, then ``specific``): every request
-        of a démarche's wizard comes through here. Anything else routes as Wagtail does."""
-        if path_components:
-            child = DemarchePage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if child is not None:
-                child._cached_parent_obj = self  # as Wagtail does: no query for the parent
-                return child.route(request, path_components[1:])
-        return super().route(request, path_components)
-
     class Meta:
         verbose_name = _("portail famille")
         verbose_name_plural = _("portails famille")
