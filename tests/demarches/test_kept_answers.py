@@ -135,3 +135,17 @@ def test_a_post_writes_the_session_once_and_refreshes_its_cookie(cantine, settin
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie.value == citizen.client.session.session_key and cookie["max-age"]
     assert cookie["httponly"] and cookie["samesite"] == settings.SESSION_COOKIE_SAMESITE
+
+
+def test_a_franceconnect_login_validates_again(cantine, validations, monkeypatch):
+    """A certified section whose source FranceConnect fetched asks for no identity: answers
+    validated before the login are validated again, not recalled."""
+    from wagtail_passfamille.citizen.franceconnect import data as franceconnect_data
+
+    citizen = walk_to_step_4(cantine)
+    validations.clear()
+    assert citizen.client.get(citizen.url("etape-4")).status_code == 200
+    assert citizen.prefix("etape-3") not in validations
+    monkeypatch.setattr(franceconnect_data, "verified_sources", lambda request, page: {"caf"})
+    assert citizen.client.get(citizen.url("etape-4")).status_code == 200
+    assert citizen.prefix("etape-3") in validations

@@ -5,7 +5,8 @@ Every request of the wizard needs each stored step's cleaned answers: the visibl
 hidden fields follow conditions on them, and no step is reachable before every earlier one is
 valid. Validating all the stored steps again on every request made a step cost about 1.5× a
 stock form. A step's cleaned answers are therefore kept in the wizard's (encrypted) storage with
-a fingerprint of everything its validation reads: the live revision of the démarche, the step,
+a fingerprint of everything its validation reads: the live revision of the démarche, the
+sources FranceConnect fetched (their sections ask for no identity), the step,
 what the answers of the steps before it decided in its form (which fields conditions hide; when
 its fields' conditions are evaluated as the citizen types, the keys under which the steps before
 it were validated: they determine those answers), its stored data
@@ -30,6 +31,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from wagtail_passfamille.citizen.certified_forms import FRANCE_CONNECT_SOURCES
 from wagtail_passfamille.citizen.forms import to_answer
 
 #: The storage key of the kept answers, beside formtools' own keys (reset with them).
@@ -159,7 +161,9 @@ def kept_or_cleaned(wizard, name, form_class, form_reads, today=None):
         return wizard.cleaned_step(name, form_class)
     page = wizard.page
     revision = (
-        (page.live_revision_id, page.last_published_at)
+        # The certified sections FranceConnect already fetched ask for no identity: a step's
+        # validation reads them too.
+        (page.live_revision_id, page.last_published_at, sorted(FRANCE_CONNECT_SOURCES.get()))
         if page.live and page.live_revision_id
         else None
     )
