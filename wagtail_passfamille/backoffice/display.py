@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -153,7 +154,9 @@ def _date(value):
     if parsed is None:
         return ""
     if isinstance(parsed, dt.datetime):
-        parsed = parsed.date()
+        # Stored in UTC: the agent reads the town's day (a fetch at 00:30 in Paris is that
+        # day's, not the day before's).
+        parsed = (timezone.localtime(parsed) if timezone.is_aware(parsed) else parsed).date()
     return date_format(parsed, "d/m/Y")
 
 
