@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail_passfamille.blocks.rules import GateValue, GridValue
 from wagtail_passfamille.citizen import final_forms
-from wagtail_passfamille.citizen.forms import StepForm
 from wagtail_passfamille.editor.starters.raw import field
 from wagtail_passfamille.models import DemarchePage, ReferenceCounter, Submission, outcomes
 
@@ -20,20 +19,6 @@ from .helpers import ENFANT_LEA, FREQUENTATION, LEFEBVRE, RESPONSABLE, Citizen, 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 SUBMISSION_TABLE = Submission._meta.db_table
 COUNTER_TABLE = ReferenceCounter._meta.db_table
-
-
-@pytest.fixture
-def validations(monkeypatch):
-    """The step prefixes whose forms were validated, in order."""
-    seen = []
-    original = StepForm.full_clean
-
-    def full_clean(self):
-        seen.append(self.prefix)
-        return original(self)
-
-    monkeypatch.setattr(StepForm, "full_clean", full_clean)
-    return seen
 
 
 @pytest.fixture

@@ -8,25 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wagtail_passfamille.citizen import kept_answers
-from wagtail_passfamille.citizen.forms import StepForm
 from wagtail_passfamille.editor.starters.raw import field
 from wagtail_passfamille.models import DemarchePage
 
 from .helpers import ENFANT_LEA, FREQUENTATION, LEFEBVRE, RESPONSABLE, Citizen, enfants
-
-
-@pytest.fixture
-def validations(monkeypatch):
-    """The step prefixes whose forms were validated, in order."""
-    seen = []
-    original = StepForm.full_clean
-
-    def full_clean(self):
-        seen.append(self.prefix)
-        return original(self)
-
-    monkeypatch.setattr(StepForm, "full_clean", full_clean)
-    return seen
 
 
 def walk_to_step_4(page):
