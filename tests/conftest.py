@@ -72,3 +72,13 @@ def sandbox(running_sandbox, settings):
     yield running_sandbox
     forget_clients()
     running_sandbox.reset()
+
+
+@pytest.fixture
+def private_dir(settings, tmp_path):
+    """Citizens' files stored under the test's own directory (returned)."""
+    settings.WAGTAIL_PASSFAMILLE_FILE_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(tmp_path)},
+    }
+    return tmp_path

@@ -60,15 +60,6 @@ def dsfr_theme(settings):
     return settings
 
 
-@pytest.fixture
-def private_dir(settings, tmp_path):
-    settings.WAGTAIL_PASSFAMILLE_FILE_STORAGE = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)},
-    }
-    return tmp_path
-
-
 # Reading pages ---------------------------------------------------------------------------------
 
 

@@ -1,6 +1,5 @@
 """A default tariff that verification will recompute says so: recap, receipt and e-mail."""
 
-import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -17,15 +16,6 @@ from wagtail_passfamille.models import Submission
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PROVISIONAL = "Tarif provisoire, recalculé après vérification"
-
-
-@pytest.fixture
-def private_dir(settings, tmp_path):
-    settings.WAGTAIL_PASSFAMILLE_FILE_STORAGE = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)},
-    }
-    return tmp_path
 
 
 def until_recap(cantine, quotient):

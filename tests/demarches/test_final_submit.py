@@ -35,15 +35,6 @@ def contexts(monkeypatch):
     return built
 
 
-@pytest.fixture
-def private_dir(settings, tmp_path):
-    settings.WAGTAIL_PASSFAMILLE_FILE_STORAGE = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)},
-    }
-    return tmp_path
-
-
 def at_recap(page, *, pai_file=None):
     citizen = Citizen(page)
     citizen.start()

@@ -33,15 +33,6 @@ REFUSED_LEA = f"Inscription de Léa impossible\u00a0: {AGE_MESSAGE}"
 
 
 @pytest.fixture
-def private_dir(settings, tmp_path):
-    settings.WAGTAIL_PASSFAMILLE_FILE_STORAGE = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)},
-    }
-    return tmp_path
-
-
-@pytest.fixture
 def page(db, sandbox, private_dir):
     from django.core.management import call_command
 

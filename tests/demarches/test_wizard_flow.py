@@ -316,15 +316,6 @@ def test_final_submits_are_limited_per_ip(cantine, settings):
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def private_dir(settings, tmp_path):
-    settings.WAGTAIL_PASSFAMILLE_FILE_STORAGE = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path)},
-    }
-    return tmp_path
-
-
 def files_under(root, prefix):
     return sorted(p.name for p in (root / prefix).glob("*")) if (root / prefix).exists() else []
 
