@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import (
@@ -31,6 +32,7 @@ from wagtail_passfamille.models.demarche_serving import (  # noqa: F401  (re-exp
     front_door,
 )
 from wagtail_passfamille.models.fields import ChoiceListField, CredentialProfileSelect
+from wagtail_passfamille.models.page_rows import read_specific
 
 FRANCE_CONNECT_OFF, FRANCE_CONNECT_OFFERED, FRANCE_CONNECT_REQUIRED = (
     "non_propose",
@@ -77,6 +79,22 @@ class PortailFamillePage(CitizenPageMixin, Page):
 
     def get_template(self, request, *args, **kwargs):
         return themed("portail_page.html")
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with a démarche's own row read by SQL compiled once
+        (:mod:`.page_rows`): every request of a wizard's step comes through here."""
+        if not path_components:
+            return super().route(request, path_components)
+        try:
+            child = self.get_children().get(slug=path_components[0])
+        except Page.DoesNotExist as error:
+            raise Http404 from error
+        child._cached_parent_obj = self  # as Wagtail does: no query for the parent
+        model = child.specific_class
+        specific = None
+        if model is not None and issubclass(model, DemarchePage):
+            specific = read_specific(child, model)
+        return (specific or child.specific).route(request, path_components[1:])
 
     class Meta:
         verbose_name = _("portail famille")
