@@ -134,3 +134,41 @@ def test_a_franceconnect_login_validates_again(cantine, validations, monkeypatch
     monkeypatch.setattr(franceconnect_data, "verified_sources", lambda request, page: {"caf"})
     assert citizen.client.get(citizen.url("etape-4")).status_code == 200
     assert citizen.prefix("etape-3") in validations
+
+
+@pytest.fixture
+def fingerprinted(monkeypatch):
+    """The steps whose kept answers were looked up (their fingerprint computed), in order."""
+    seen = []
+    original = kept_answers.fingerprint
+
+    def fingerprint(revision, step, *args, **kwargs):
+        seen.append(step)
+        return original(revision, step, *args, **kwargs)
+
+    monkeypatch.setattr(kept_answers, "fingerprint", fingerprint)
+    return seen
+
+
+def test_a_post_looks_up_the_earlier_steps_once(cantine, fingerprinted):
+    """After a step is stored, the steps before it stay as the request found them: only the
+    stored step and the later ones are looked at again."""
+    citizen = walk_to_step_4(cantine)
+    fingerprinted.clear()
+    response = citizen.post("etape-4", FREQUENTATION)
+    assert response.status_code == 302 and response["Location"].endswith("/etape-6/")
+    names = [name for name, _value in cantine.step_blocks]
+    assert [fingerprinted.count(name) for name in names[:3]] == [1, 1, 1]
+    assert fingerprinted.count(names[3]) == 1  # stored now (nothing stored before)
+
+
+def test_a_step_that_fetched_certified_data_looks_at_every_step_again(cantine, fingerprinted):
+    """Certified data just fetched may decide a condition of an earlier step."""
+    citizen = Citizen(cantine)
+    citizen.start()
+    assert citizen.post("etape-1", RESPONSABLE).status_code == 302
+    assert citizen.post("etape-2", enfants(ENFANT_LEA)).status_code == 302
+    fingerprinted.clear()
+    assert citizen.post("etape-3", LEFEBVRE).status_code == 302
+    names = [name for name, _value in cantine.step_blocks]
+    assert [fingerprinted.count(name) for name in names[:2]] == [2, 2]

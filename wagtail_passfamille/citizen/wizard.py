@@ -93,6 +93,7 @@ class DemarcheWizardView(
         self._cleaned_steps = {}
         self._kept_keys = {}
         self._form_list = None
+        self._step_states = {}  # see VisibleStepsMixin.get_form_list
         try:
             response = super().dispatch(request, *args, **kwargs)
         except DatabaseError:
@@ -244,9 +245,18 @@ class DemarcheWizardView(
             self._cleaned_steps[step] = form.cleaned_data
             return
         # The posted form was just validated: no need to validate its stored copy again. The
-        # other steps are recalled anew: their kept answers say whether this change affects them.
-        self._cleaned_steps = {step: form.cleaned_data}
+        # later steps are recalled anew: their kept answers say whether this change affects
+        # them. The earlier ones read only earlier answers: they stay as they are, unless
+        # certified data were fetched (a condition on them may now show an earlier step).
+        fetched = bool(getattr(form, "certified_sections", None))
+        steps = list(self.get_form_list())
+        earlier = [] if fetched else steps[: steps.index(step)]
+        cleaned = {
+            name: self._cleaned_steps[name] for name in earlier if name in self._cleaned_steps
+        }
+        self._cleaned_steps = {**cleaned, step: form.cleaned_data}
         self._form_list = None  # conditions may now show or hide later steps
+        self._resume_from = None if fetched else step
         self.__dict__.pop("_certified_for_rules", None)
 
     def next_step_after(self, step):

@@ -59,10 +59,17 @@ class VisibleStepsMixin:
         """Visible steps in order: a step's condition reads the answers of the steps before."""
         if self._form_list is not None:
             return OrderedDict(self._form_list)
-        form_list = OrderedDict()
-        answers, contexts, validated = {}, {}, []
-        self._steps_undecided = False
-        self._today = timezone.localdate()  # what the kept answers were validated on
+        resume = self._step_states.get(self.__dict__.pop("_resume_from", None))
+        if resume is not None:
+            # The steps before the one just stored are as the previous pass found them: their
+            # conditions and answers read only earlier answers (see ``store_step``).
+            first, form_list, answers, validated, self._steps_undecided = resume
+            form_list, answers, validated = OrderedDict(form_list), dict(answers), list(validated)
+        else:
+            first, form_list, answers, validated = 0, OrderedDict(), {}, []
+            self._steps_undecided = False
+            self._today = timezone.localdate()  # what the kept answers were validated on
+        contexts = {}
 
         def context(rule):
             """The rules context of the answers so far: one per kind (certified or not)."""
@@ -71,7 +78,9 @@ class VisibleStepsMixin:
             return contexts[kind]
 
         group = self.page.children_group_name()
-        for name, step_value in self.page.step_blocks:
+        for index, (name, step_value) in enumerate(self.page.step_blocks):
+            if index < first:
+                continue
             plan = step_plan(step_value, group)
             truth = (
                 Truth.TRUE
@@ -82,6 +91,14 @@ class VisibleStepsMixin:
             self._steps_undecided |= truth is Truth.UNKNOWN
             if truth is not Truth.TRUE:
                 continue
+            # Where a later pass may start again, after this step's answers changed.
+            self._step_states[name] = (
+                index,
+                tuple(form_list.items()),
+                dict(answers),
+                tuple(validated),
+                self._steps_undecided,
+            )
             form_list[name] = self.build_form_class(step_value, answers, plan, context)
             if self._form_reads is None:
                 # Its fields' conditions are decided on every earlier answer: what decided
