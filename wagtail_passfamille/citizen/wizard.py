@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.db import DatabaseError
 from django.shortcuts import redirect
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from formtools.wizard.views import NamedUrlSessionWizardView
@@ -107,8 +107,7 @@ class DemarcheWizardView(
             response = self.session_not_saved()
         elif self.request.method == "POST":
             session_cookie(request, response)
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True, no_store=True)
+        add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
         return response
 
     def submitted_key(self):

@@ -175,8 +175,14 @@ class RegisteredChild:
     birth_date: dt.date | None = None
 
 
+#: Immutable values most answers are: returned as they are without the ABC checks below.
+_IMMUTABLE = frozenset({str, int, bool, float, Decimal, dt.date, dt.datetime, type(None)})
+
+
 def _freeze(value: object) -> object:
     # Contexts are shared between rule evaluations; nested answers must not be mutable.
+    if type(value) in _IMMUTABLE:
+        return value
     if isinstance(value, Mapping):
         return MappingProxyType({key: _freeze(item) for key, item in value.items()})
     if isinstance(value, list | tuple):
