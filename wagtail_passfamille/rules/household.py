@@ -8,9 +8,11 @@ the variable names and the Context itself.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 
 from .coerce import age_on, birth_date_bounds, to_date, to_decimal
 from .logic import Unknown, UnknownReason
@@ -190,14 +192,6 @@ def build_context(
     """
     caf_state = _state("caf", caf, caf_verification)
     dgfip_state = _state("dgfip", dgfip, dgfip_verification)
-    caf_input = dict(caf or {})
-    qf = caf_input.get("quotient_familial")
-    if isinstance(qf, Mapping):  # the API's own object
-        caf_input["quotient_familial"] = qf.get("valeur")
-        caf_input.setdefault("fournisseur", qf.get("fournisseur"))
-    raw_caf = _source_values("caf", caf_input if caf else None, caf_state, caf_scopes, _CAF_FIELDS)
-    raw_dgfip = _source_values("dgfip", dgfip, dgfip_state, dgfip_scopes, _DGFIP_FIELDS)
-
     values: dict[str, object] = {}
     provenances: dict[str, str] = {}
     for name, value in (answers or {}).items():
@@ -206,38 +200,18 @@ def build_context(
         values[name] = Unknown(UnknownReason.UNANSWERED) if is_blank(value) else value
         provenances[name] = "reponse"
 
-    enfants = raw_caf["enfants"]
-    certified = {
-        "caf.quotient_familial": _checked(raw_caf["quotient_familial"], _quotient_familial),
-        "caf.fournisseur": _checked(raw_caf["fournisseur"], _fournisseur),
-        "caf.nombre_enfants": _checked(enfants, _count),
-        "caf.ages_enfants": _checked(enfants, lambda v: child_ages(v, reference_date)),
-        "caf.commune": _checked(raw_caf["commune"], _commune),
-        "dgfip.revenu_fiscal_reference": _checked(
-            raw_dgfip["revenu_fiscal_reference"], _non_negative_int
-        ),
-        "dgfip.nombre_parts": _checked(raw_dgfip["nombre_parts"], _parts),
-        "dgfip.nombre_personnes_a_charge": _checked(
-            raw_dgfip["nombre_personnes_a_charge"], _non_negative_int
-        ),
-        "dgfip.commune": _checked(raw_dgfip["commune"], _commune),
-    }
-    rfr, parts = certified["dgfip.revenu_fiscal_reference"], certified["dgfip.nombre_parts"]
-    if isinstance(rfr, int) and isinstance(parts, Decimal):
-        certified["dgfip.quotient_annuel"] = quotient_annuel(rfr, parts)
-        certified["dgfip.quotient_mensuel"] = quotient_mensuel(rfr, parts)
-    else:  # the quotients are unknown for the reason the income or the parts are
-        missing = rfr if isinstance(rfr, Unknown) else parts
-        certified["dgfip.quotient_annuel"] = certified["dgfip.quotient_mensuel"] = missing
-    values.update(certified)
-    for source, state in (("caf", caf_state), ("dgfip", dgfip_state)):
-        values[f"{source}.verification"] = (
-            state.value if state else Unknown(UnknownReason.NOT_REQUESTED)
+    if caf is None and dgfip is None:  # answers only: the same unknowns every time
+        certified, certified_provenances = _without_results(caf_state, dgfip_state)
+    else:
+        certified, certified_provenances = _certified(
+            _source_values("caf", _caf_input(caf), caf_state, caf_scopes, _CAF_FIELDS),
+            _source_values("dgfip", dgfip, dgfip_state, dgfip_scopes, _DGFIP_FIELDS),
+            caf_state,
+            dgfip_state,
+            reference_date,
         )
-        for name in certified:
-            if name.startswith(source + "."):
-                provenances[name] = f"{source}:{state.value if state else 'non_demande'}"
-        provenances[f"{source}.verification"] = source
+    values.update(certified)
+    provenances.update(certified_provenances)
 
     children: tuple[RegisteredChild, ...] = ()
     if children_group is not None:
@@ -266,6 +240,76 @@ def build_context(
         values[name] = value
         provenances.setdefault(name, "extra")
     return Context(values, reference_date, children, provenances, children_group)
+
+
+def _caf_input(caf: Mapping[str, object] | None) -> dict[str, object] | None:
+    if not caf:
+        return None
+    caf_input = dict(caf)
+    qf = caf_input.get("quotient_familial")
+    if isinstance(qf, Mapping):  # the API's own object
+        caf_input["quotient_familial"] = qf.get("valeur")
+        caf_input.setdefault("fournisseur", qf.get("fournisseur"))
+    return caf_input
+
+
+def _certified(
+    raw_caf: Mapping[str, object],
+    raw_dgfip: Mapping[str, object],
+    caf_state: Verification | None,
+    dgfip_state: Verification | None,
+    reference_date: dt.date,
+) -> tuple[dict[str, object], dict[str, str]]:
+    """The certified variables (and their provenances) from each source's raw values."""
+    enfants = raw_caf["enfants"]
+    certified = {
+        "caf.quotient_familial": _checked(raw_caf["quotient_familial"], _quotient_familial),
+        "caf.fournisseur": _checked(raw_caf["fournisseur"], _fournisseur),
+        "caf.nombre_enfants": _checked(enfants, _count),
+        "caf.ages_enfants": _checked(enfants, lambda v: child_ages(v, reference_date)),
+        "caf.commune": _checked(raw_caf["commune"], _commune),
+        "dgfip.revenu_fiscal_reference": _checked(
+            raw_dgfip["revenu_fiscal_reference"], _non_negative_int
+        ),
+        "dgfip.nombre_parts": _checked(raw_dgfip["nombre_parts"], _parts),
+        "dgfip.nombre_personnes_a_charge": _checked(
+            raw_dgfip["nombre_personnes_a_charge"], _non_negative_int
+        ),
+        "dgfip.commune": _checked(raw_dgfip["commune"], _commune),
+    }
+    rfr, parts = certified["dgfip.revenu_fiscal_reference"], certified["dgfip.nombre_parts"]
+    if isinstance(rfr, int) and isinstance(parts, Decimal):
+        certified["dgfip.quotient_annuel"] = quotient_annuel(rfr, parts)
+        certified["dgfip.quotient_mensuel"] = quotient_mensuel(rfr, parts)
+    else:  # the quotients are unknown for the reason the income or the parts are
+        missing = rfr if isinstance(rfr, Unknown) else parts
+        certified["dgfip.quotient_annuel"] = certified["dgfip.quotient_mensuel"] = missing
+    provenances: dict[str, str] = {}
+    for source, state in (("caf", caf_state), ("dgfip", dgfip_state)):
+        certified[f"{source}.verification"] = (
+            state.value if state else Unknown(UnknownReason.NOT_REQUESTED)
+        )
+        for name in certified:
+            if name.startswith(source + "."):
+                provenances[name] = f"{source}:{state.value if state else 'non_demande'}"
+        provenances[f"{source}.verification"] = source
+    return certified, provenances
+
+
+@functools.cache
+def _without_results(
+    caf_state: Verification | None, dgfip_state: Verification | None
+) -> tuple[MappingProxyType, MappingProxyType]:
+    """:func:`_certified` when no source gave a result: every rules context of answers only
+    (a step's conditions) reads these, built once."""
+    certified, provenances = _certified(
+        _source_values("caf", None, caf_state, None, _CAF_FIELDS),
+        _source_values("dgfip", None, dgfip_state, None, _DGFIP_FIELDS),
+        caf_state,
+        dgfip_state,
+        dt.date.min,  # unused: without a result the children's ages are unknown
+    )
+    return MappingProxyType(certified), MappingProxyType(provenances)
 
 
 def _age(birth: dt.date | None, on: dt.date) -> object:

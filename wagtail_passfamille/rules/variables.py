@@ -176,7 +176,7 @@ class RegisteredChild:
 
 
 #: Immutable values most answers are: returned as they are without the ABC checks below.
-_IMMUTABLE = frozenset({str, int, bool, float, Decimal, dt.date, dt.datetime, type(None)})
+_IMMUTABLE = frozenset({str, int, bool, float, Decimal, dt.date, dt.datetime, type(None), Unknown})
 
 
 def _freeze(value: object) -> object:
