@@ -38,6 +38,10 @@ def test_a_demarche_is_served_with_every_value_of_its_row(cantine):
     page = routed(portal, cantine.slug).page
 
     assert type(page) is DemarchePage
+    # The streams are left out of the row: serving reads them once per publication.
+    assert page.get_deferred_fields() == {"steps", "eligibility", "tariffs"}
+    page.use_shared_steps()
+    assert page.get_deferred_fields() == set()
     assert values(page) == values(DemarchePage.objects.get(pk=cantine.pk))
     assert page.opens_at == cantine.opens_at and page.opens_at.tzinfo is not None
     assert page.keep_numero_fiscal is True
@@ -62,6 +66,23 @@ def test_routing_a_demarche_costs_the_queries_wagtails_own_routing_costs(cantine
 
 def test_the_sql_is_compiled_once_per_connection_and_model(cantine):
     assert compiled_read(DemarchePage, "default") is compiled_read(DemarchePage, "default")
+
+
+def test_serving_reads_the_streams_once_per_publication(cantine):
+    portal = cantine.get_parent().specific
+    routed(portal, cantine.slug).page.use_shared_steps()  # this process's first read
+    page = routed(portal, cantine.slug).page
+    with CaptureQueriesContext(connection) as queries:
+        page.use_shared_steps()
+        assert len(page.steps) == len(cantine.steps) and len(page.tariffs) == len(cantine.tariffs)
+        assert len(page.eligibility) == len(cantine.eligibility)
+    assert len(queries) == 0
+    # A new publication: read again, in one query.
+    cantine.save_revision().publish()
+    page = routed(portal, cantine.slug).page
+    with CaptureQueriesContext(connection) as queries:
+        page.use_shared_steps()
+    assert len(queries) == 1
 
 
 def test_other_pages_below_the_portal_are_routed_as_wagtail_routes_them(cantine):

@@ -151,6 +151,14 @@ class DemarcheServingMixin:
 
     # Routes ---------------------------------------------------------------------------------
 
+    #: Read from what :meth:`use_shared_steps` shares rather than from the page's row when the
+    #: portal routes to the page (``models.page_rows``).
+    deferred_when_served = ("steps", "eligibility", "tariffs")
+
+    def serve(self, request, *args, **kwargs):
+        self.use_shared_steps()
+        return super().serve(request, *args, **kwargs)
+
     @path("")
     def start(self, request):
         """A bare GET starts a new instance: two tabs or two démarches never mix."""
@@ -165,31 +173,36 @@ class DemarcheServingMixin:
         state = self.opening_state()
         if state is not OpeningState.OPEN:
             return self.serve_not_open(request, state, 200 if request.method == "GET" else 403)
-        self.use_shared_steps()
         view = self.get_wizard_view_class().as_view(page=self, url_name="step")
         return view(request, instance=instance, step=step)
 
     def use_shared_steps(self):
-        """Read the live steps decoded once per process (they change only with a publication).
+        """Read the live steps, gates and grids decoded once per process (they change only
+        with a publication).
 
         Decoding the whole ``steps`` StreamField is a good part of a step's cost; the decoded
         blocks are read-only for the wizard. Keyed on the live revision and its publication
-        time; previews and drafts never come here.
+        time; previews and drafts never come here. The portal's routing leaves these streams
+        out of the démarche's row (``deferred_when_served``): they are read here, once.
         """
         if not self.live or not self.live_revision_id:
+            self.read_deferred_streams()
             return
         key = (self.pk, self.live_revision_id, self.last_published_at)
         with _SHARED_STEPS_LOCK:
             cached = _SHARED_STEPS.get(self.pk)
         if cached is None or cached[0] != key:
-            # step_blocks iterates the whole stream: every block of ``steps`` is decoded before
-            # it is shared, so that other threads only ever read it.
+            self.read_deferred_streams()
+            # step_blocks iterates the whole stream, page_rules both others: every block is
+            # decoded before it is shared, so that other threads only ever read it.
             cached = (
                 key,
                 self.step_blocks,
                 self.steps,
                 self.children_fields(),
                 outcomes.page_rules(self),
+                self.eligibility,
+                self.tariffs,
             )
             with _SHARED_STEPS_LOCK:
                 _SHARED_STEPS[self.pk] = cached
@@ -201,6 +214,16 @@ class DemarcheServingMixin:
         self.__dict__["shared_children_fields"] = cached[3]
         # The gates and grids (frozen), built once rather than at each outcome.
         self.__dict__["shared_rules"] = cached[4]
+        self.__dict__["eligibility"], self.__dict__["tariffs"] = cached[5], cached[6]
+
+    def read_deferred_streams(self):
+        """The streams routing left out, read in one query rather than one per field (and
+        without ``refresh_from_db()``, which forgets the parent the routing knew)."""
+        deferred = sorted(self.get_deferred_fields() & set(self.deferred_when_served))
+        if deferred:
+            row = type(self)._base_manager.filter(pk=self.pk).values_list(*deferred).get()
+            for name, value in zip(deferred, row):
+                setattr(self, name, value)
 
     @re_path(rf"^{INSTANCE_RE}/confirmation/$", name="confirmation")
     def confirmation(self, request, instance):

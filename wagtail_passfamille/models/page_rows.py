@@ -5,6 +5,9 @@ columns of the page and démarche rows joined. Django compiles that query anew e
 SQLite the compiling costs more than running it (0.43 of 0.72 ms). Here the ORM compiles it once
 per thread and model; each read then runs the same SQL with the page's id and builds the instance
 as the ORM does: the fields' own converters (``from_db_value``), then ``Model.from_db``.
+
+A model may name fields it reads otherwise when served (``deferred_when_served``): they are
+left out of the query, as ``QuerySet.defer()`` leaves them out.
 """
 
 from __future__ import annotations
@@ -46,14 +49,18 @@ def compiled_read(model, alias) -> CompiledRead:
     reads = _COMPILED.setdefault(connection, {})
     if model not in reads:
         # Compiled for one id: its value is a parameter, replaced at every read.
-        compiler = model._base_manager.db_manager(alias).filter(pk=0).query.get_compiler(alias)
+        deferred = getattr(model, "deferred_when_served", ())
+        queryset = model._base_manager.db_manager(alias).filter(pk=0).defer(*deferred)
+        compiler = queryset.query.get_compiler(alias)
         sql, params = compiler.as_sql()
         if list(params) != [0]:
             raise ValueError(f"Unexpected parameters {params!r} for {model.__name__}")
         columns = [column for column, _sql, _alias in compiler.select]
         attnames = [column.target.attname for column in columns]
-        # ``Model.from_db`` takes a full row in the order of the model's concrete fields.
-        if attnames != [field.attname for field in model._meta.concrete_fields]:
+        # ``Model.from_db`` takes the row in the order of the model's concrete fields, the
+        # deferred ones left out (read when first used, as Django reads deferred fields).
+        expected = [f.attname for f in model._meta.concrete_fields if f.name not in deferred]
+        if attnames != expected:
             raise ValueError(f"Unexpected columns for {model.__name__}")
         reads[model] = CompiledRead(
             sql=sql, attnames=attnames, converters=compiler.get_converters(columns)
