@@ -95,3 +95,16 @@ def test_other_pages_below_the_portal_are_routed_as_wagtail_routes_them(cantine)
 
 def test_a_row_gone_meanwhile_reads_as_nothing(db):
     assert read_specific(Page(pk=987654), DemarchePage) is None
+
+
+def test_the_wizard_names_the_url_the_citizen_reached_the_page_by(cantine):
+    portal = cantine.get_parent().specific
+    request = RequestFactory().get(f"{cantine.url}{'a' * 32}/etape-1/")
+    page = portal.route(request, [cantine.slug, "a" * 32, "etape-1"]).page
+    with CaptureQueriesContext(connection) as queries:
+        assert page.served_url() == cantine.url
+        assert page.instance_url("b" * 32, "etape-2") == f"{cantine.url}{'b' * 32}/etape-2/"
+    assert len(queries) == 0
+    # A path that does not end as routed (never from Wagtail's serve view): the page's url.
+    page = portal.route(RequestFactory().get("/ailleurs/"), [cantine.slug]).page
+    assert page.served_url() == cantine.url

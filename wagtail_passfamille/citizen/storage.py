@@ -23,8 +23,8 @@ from wagtail_passfamille.security.crypto import (
     InvalidToken,
     decrypt_payload,
     encrypt_payload,
-    fernet,
     json_payload,
+    token_timestamp,
 )
 
 
@@ -44,7 +44,7 @@ class EncryptedSessionStorage(BaseStorage):
                 self._loaded = decrypt_payload(token, ttl=get_setting("WIZARD_LIFETIME"))
                 self._data = json.loads(self._loaded)
                 self.found = True
-                self._token_age = time.time() - fernet().extract_timestamp(token.encode("ascii"))
+                self._token_age = time.time() - token_timestamp(token)
             except (InvalidToken, ValueError, TypeError):
                 self.expired = True
         if self._data is None:

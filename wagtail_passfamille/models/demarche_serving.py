@@ -137,12 +137,21 @@ class DemarcheServingMixin:
         return None
 
     def served_url(self) -> str:
-        """``url``, worked out once per page instance (one per request where Wagtail serves
-        it): a wizard's page names a dozen URLs of its own, and each ``url`` resolves the page's
-        site and reverses Wagtail's serve URL again."""
+        """The page's URL as this request reached it (see :meth:`route`), else ``url``, worked
+        out once per page instance: a wizard's page names a dozen URLs of its own, and each
+        ``url`` reads the sites' root paths from the cache and reverses Wagtail's serve URL."""
         if "_served_url" not in self.__dict__:
             self.__dict__["_served_url"] = self.url
         return self.__dict__["_served_url"]
+
+    def route(self, request, path_components):
+        result = super().route(request, path_components)
+        # The path Wagtail routed here, less what the page's own routes resolve: the page's URL
+        # on the site and host the citizen is using.
+        subpath = "".join(f"{component}/" for component in path_components)
+        if request.path.endswith(f"/{self.slug}/{subpath}"):
+            self.__dict__["_served_url"] = request.path[: len(request.path) - len(subpath)]
+        return result
 
     def instance_url(self, instance: str, slug: str) -> str:
         return self.served_url() + self.reverse_subpage(
