@@ -1,6 +1,7 @@
 """The portal routes to its démarches as Wagtail does, reading their rows with SQL compiled once."""
 
 import datetime as dt
+import json
 import zoneinfo
 
 import pytest
@@ -8,6 +9,7 @@ from django.db import connection
 from django.http import Http404
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from wagtail_passfamille.models import DemarchePage
@@ -21,8 +23,13 @@ def routed(portal, *components):
 
 
 def values(page):
+    """Every field's value as Django serialises it; streams parsed (PostgreSQL's jsonb orders
+    the keys of a stream read as stored, not of one decoded into blocks)."""
     return {
-        field.attname: field.value_to_string(page) for field in type(page)._meta.concrete_fields
+        field.attname: json.loads(field.value_to_string(page))
+        if isinstance(field, StreamField)
+        else field.value_to_string(page)
+        for field in type(page)._meta.concrete_fields
     }
 
 
