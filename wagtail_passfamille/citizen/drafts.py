@@ -133,11 +133,13 @@ class DraftWizardMixin:
     """The save button and the resume notice, for ``DemarcheWizardView``."""
 
     def save_for_later(self, step, recap_slug):
-        """Keep what was typed on this step (unvalidated), then the save page."""
-        if step != recap_slug:
-            form = self.get_form(step=step, data=self.request.POST)
-            self.storage.set_step_data(step, self.get_form_step_data(form))
+        """Keep what was typed on this step (unvalidated) and the files sent with it, then the
+        save page; the step again when a file was refused, so that the citizen knows the draft
+        would lack it (nothing typed is lost: pressing the button again saves)."""
+        kept = self.keep_typed(step, recap_slug)
         self.storage.touch()
+        if not kept:
+            return redirect(self.get_step_url(step))
         return redirect(
             reverse("wagtail_passfamille:draft_save", args=[self.page.pk, self.instance])
         )

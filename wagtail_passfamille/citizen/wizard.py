@@ -263,10 +263,9 @@ class DemarcheWizardView(
         return steps[steps.index(step) + 1] if step in steps else self.first_incomplete_step()
 
     def go_back(self, step, goto):
-        """Keep what was typed on this step (unvalidated), then show the earlier step."""
-        if step != RECAP_SLUG:
-            form = self.get_form(step=step, data=self.request.POST, files=None)
-            self.storage.set_step_data(step, self.get_form_step_data(form))
+        """Keep what was typed on this step (unvalidated) and the files sent with it, then show
+        the earlier step (which says when a file was refused)."""
+        self.keep_typed(step, RECAP_SLUG)
         target = self.page.step_name_from_slug(goto) or goto
         if target not in self.get_form_list():
             target = self.steps.first

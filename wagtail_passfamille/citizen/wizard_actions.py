@@ -1,12 +1,14 @@
 """What the wizard's buttons do besides « Continuer », so that everything works without
-JavaScript: add or remove a group's item, search the birthplace, then re-render the step."""
+JavaScript: add or remove a group's item, search the birthplace, then re-render the step; keep
+what was typed, and the files sent with it, before leaving a step unvalidated."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from wagtail_passfamille.citizen.wizard_data import remove_item
+from wagtail_passfamille.citizen.wizard_data import file_fields, remove_item
 
 ADD_BUTTON = "passfamille_add"
 REMOVE_BUTTON = "passfamille_remove"
@@ -86,13 +88,48 @@ class WithoutJavaScriptMixin:
             form, commune_results=self.commune_results(form, force=True), commune_searched=True
         )
 
+    def keep_typed(self, step, recap_slug) -> bool:
+        """What was typed on the step, unvalidated, and the files sent with it in the same
+        POST (« Enregistrer et reprendre plus tard », « Prolonger le délai », « Précédent »).
+        Returns ``False`` when a file was refused (the citizen is told why)."""
+        if step == recap_slug:
+            return True
+        form = self.get_form(step=step, data=self.request.POST, files=self.request.FILES)
+        self.storage.set_step_data(step, self.get_form_step_data(form))
+        return self.keep_posted_files(step, form)
+
+    def keep_posted_files(self, step, form) -> bool:
+        """The files sent with the step, checked as « Continuer » checks them (content, size,
+        type), stored for the step in place of the earlier ones; a refused file is not kept
+        and a French message says why. Returns ``False`` when a file was refused."""
+        kept = {}
+        refused = False
+        for bound_field in file_fields(form):
+            if bound_field.html_name not in self.request.FILES:
+                continue
+            try:
+                uploaded = bound_field.field.clean(bound_field.data)
+            except ValidationError as error:
+                refused = True
+                messages.warning(
+                    self.request,
+                    _("« %(field)s » : le fichier n'a pas été conservé. %(reason)s")
+                    % {"field": bound_field.label, "reason": " ".join(error.messages)},
+                )
+                continue
+            if uploaded:
+                kept[bound_field.html_name] = uploaded
+        if kept:
+            self.storage.set_step_files(step, kept)
+        return not refused
+
     def extend_lifetime(self, step, recap_slug):
         """« Prolonger le délai » (WCAG 2.2.1): keep what was typed, unvalidated, and start
         the idle lifetime anew; the page says until when."""
-        form = self.get_form(step=step, data=self.request.POST)
-        if step != recap_slug:
-            self.storage.set_step_data(step, self.get_form_step_data(form))
+        self.keep_typed(step, recap_slug)
         self.storage.touch()
         messages.success(self.request, _("Délai prolongé : vos réponses sont conservées."))
+        files = self.storage.get_step_files(step) if step != recap_slug else None
+        form = self.get_form(step=step, data=self.request.POST, files=files)
         form.show_errors = False
         return self.render(form)
