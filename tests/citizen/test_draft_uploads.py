@@ -5,7 +5,6 @@ POST, without JavaScript: checked as on « Continuer », then kept for the step.
 import re
 
 import pytest
-
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
