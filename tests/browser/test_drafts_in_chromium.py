@@ -89,3 +89,47 @@ def test_stop_at_step_3_and_finish_the_next_day_through_the_e_mailed_link(
     assert submission.answers["prenom_demandeur"] == "Camille"
     assert submission.answers["enfants"][0]["prenom"] == "Léa"
     assert Draft.objects.count() == 0
+
+
+def test_a_file_attached_then_saved_in_the_same_post_is_there_after_resuming(
+    browser_available, demo, chromium, live_server, screenshots
+):
+    """No JavaScript: the justificatif chosen and « Enregistrer et reprendre plus tard » pressed
+    in one POST; a fake PDF first (refused, said), then a real one."""
+    context, page = new_page(chromium, live_server, javascript=False)
+    walk = Walk(page, screenshots)
+    expect = walk.expect
+    page.goto("/demarches/restauration-scolaire/")
+    walk.responsable()
+    walk.submit_with("Enter", step_url("etape-2"))
+    walk.first_child()
+    walk.press_button("Continuer", step_url("etape-3"))
+    page.get_by_label("Je préfère fournir un justificatif").check()
+    document = page.get_by_label("Attestation de quotient familial de moins de 3 mois")
+    document.set_input_files(
+        {"name": "attestation.pdf", "mimeType": "application/pdf", "buffer": b"<html></html>"}
+    )
+    walk.press_button("Enregistrer et reprendre plus tard", step_url("etape-3"))
+    expect(page.locator(".pf-messages")).to_contain_text(
+        "le fichier n'a pas été conservé. Ce type de fichier n'est pas accepté."
+    )
+    walk.shot("etape-3-faux-pdf-refuse")
+    document.set_input_files(
+        {"name": "attestation.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
+    )
+    walk.press_button("Enregistrer et reprendre plus tard")
+    expect(page.locator("h1")).to_have_text("Enregistrer et reprendre plus tard")
+    page.get_by_label("Votre adresse e-mail").fill("camille.durand@example.org")
+    walk.press_button("M'envoyer le lien")
+    expect(page.locator("h1")).to_have_text("Démarche enregistrée")
+    context.close()
+
+    link = urlsplit(LINK.search(mail.outbox[0].body)[0]).path
+    context, page = new_page(chromium, live_server, javascript=False)
+    walk = Walk(page, screenshots)
+    page.goto(link)
+    walk.press_button("Reprendre ma démarche", step_url("etape-3"))
+    expect(page.locator("form")).to_contain_text("Fichier joint : attestation.pdf")
+    walk.shot("etape-3-reprise-fichier-joint")
+    walk.press_button("Continuer", step_url("etape-4"))
+    context.close()
