@@ -67,7 +67,7 @@ def expected_row(submission):
         "",
         "Non renseigné",
         "Oui",
-        "verifie",
+        "Vérifiée",  # the CAF's verification: its label since, no longer its code (verifie)
         "nom_naissance: MARTIN, nom_usage: , prenoms: ALEXIS VINCENT, date_naissance: 2006-04-20,"
         " sexe: M | nom_naissance: MARTIN, nom_usage: , prenoms: FLEUR EDITH, date_naissance:"
         " 2010-04-20, sexe: F",

@@ -16,7 +16,7 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wagtail_passfamille.backoffice import export_xlsx
@@ -69,15 +69,15 @@ class Column:
         return reader.cell(self)(reader.row_of(submission))
 
 
-def _flat(value) -> str:
+def _flat(value, yes="Oui", no="Non") -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {_flat(v)}" for k, v in value.items())
+        return ", ".join(f"{k}: {_flat(v, yes, no)}" for k, v in value.items())
     if isinstance(value, list):
-        return " | ".join(_flat(v) for v in value)
+        return " | ".join(_flat(v, yes, no) for v in value)
     if isinstance(value, bool):
-        return _("Oui") if value else _("Non")
+        return yes if value else no
     return str(value)
 
 
@@ -99,9 +99,15 @@ class RowReader:
     """What the rows of one export share, computed once per export rather than once per cell:
     démarche titles (no page row per submission), translated labels, form snapshots and
     outcomes parsed once per distinct text, the text of repeated answers (a date of birth),
-    and one compiled function per column (:meth:`cell`)."""
+    and one compiled function per column (:meth:`cell`).
+
+    Built where the export starts (in the view, under the agent's language and time zone): a
+    CSV is streamed after the view returned, when Wagtail's override of the agent's language
+    is over. The labels are translated here, once; what is computed later (an answer's text, an
+    outcome's summary, memoised) is computed under :attr:`language`."""
 
     def __init__(self):
+        self.language = translation.get_language()
         self.titles = {}
         self.status = {k: str(v) for k, v in Status.choices}
         self.verification = {k: str(v) for k, v in Verification.choices}
@@ -178,7 +184,16 @@ class RowReader:
         """:func:`answer_text`, memoised; most strings read as they are stored."""
         if value.__class__ is str and value and block_type not in FORMATTED_TEXT:
             return value
-        return self._texts.get_or((block_type, value), partial(answer_text, block_type, value))
+        return self._texts.get_or(
+            (block_type, value), partial(self.translated, answer_text, block_type, value)
+        )
+
+    def translated(self, function, *args):
+        """``function(*args)`` in the language of the export (on a memo's miss only)."""
+        if translation.get_language() == self.language:
+            return function(*args)
+        with translation.override(self.language):
+            return function(*args)
 
     def answer(self, row, name):
         value = row.answers.get(name, _MISSING)
@@ -201,22 +216,23 @@ class RowReader:
         text = self.text
         return ", ".join(text(kind, entry[name]) for kind, name in subs if name in entry)
 
-    @staticmethod
-    def certified(row, source, field):
+    def certified(self, row, source, field):
         """As :class:`~wagtail_passfamille.models.certified_record.SourceRecord` reads a
-        source's stored mapping, without building one per row."""
+        source's stored mapping, without building one per row; the source's verification
+        state by its label, as the submission's page shows it (« Vérifiée », not ``verifie``)."""
         record = row.certified.get(source)
         if record is None:
             return ""
         if field == "verification":
-            return record.get("verification") or ""
+            state = record.get("verification") or ""
+            return self.verification.get(state, state) if state else ""
         fields = record.get("fields")
-        return _flat(fields.get(field) if isinstance(fields, Mapping) else None)
+        return _flat(fields.get(field) if isinstance(fields, Mapping) else None, self.yes, self.no)
 
     def outcome(self, row, name):
         text = row.outcome_text
         return self._outcomes.get_or(
-            (text, name), lambda: self._outcome_cell(json.loads(text), name)
+            (text, name), lambda: self.translated(self._outcome_cell, json.loads(text), name)
         )
 
     @staticmethod
@@ -284,9 +300,16 @@ READ_ANSWERS = Column("answer:", "", "")  # no cell: makes the rows carry the an
 
 def iter_rows(queryset, columns: list[Column], allowed_ids=None, children=None) -> Iterator[list]:
     """The header, then one row per submission, read in chunks (constant memory); with
-    ``children`` (:class:`~.export_children.ChildColumns`), one row per registered child."""
-    yield [column.label for column in columns] + (children.labels() if children else [])
+    ``children`` (:class:`~.export_children.ChildColumns`), one row per registered child. The
+    header and the labels are made now, in the caller's language (:class:`RowReader`); the
+    rows as they are read."""
+    header = [column.label for column in columns] + (children.labels() if children else [])
     reader = RowReader()
+    return _rows(queryset, columns, allowed_ids, children, header, reader)
+
+
+def _rows(queryset, columns, allowed_ids, children, header, reader) -> Iterator[list]:
+    yield header
     cells = [reader.cell(column) for column in columns]
     # formula_safe() inlined over the cells that may hold typed text: a call per cell cost
     # more than most cells.
