@@ -5,6 +5,7 @@ after the view returned) as in XLSX. Submissions written by the real wizard agai
 
 import csv
 import io
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -68,10 +69,11 @@ def three(cantine, pass_famille, private_dir):  # noqa: F811
     return martin, justificatif, pass_famille_submission
 
 
-def agent(client, language):
+def agent(client, language, time_zone=""):
     user = get_user_model().objects.create_superuser("chef", "chef@example.org", "x")
     profile = UserProfile.get_for_user(user)
     profile.preferred_language = language
+    profile.current_time_zone = time_zone
     profile.save()
     client.force_login(user)
 
@@ -132,3 +134,14 @@ def test_labels_are_in_the_language_of_the_agents_interface(client, three, fmt):
     rows, header = exported(client, fmt)
     assert header[1:3] == ["Status", "Verification"]
     assert rows == expected(three, ENGLISH)
+
+
+def test_a_streamed_csv_is_in_the_agents_time_zone(client, cantine):  # noqa: F811
+    submission = martin_submission(cantine, {"prenom": "Alexis", "date_naissance": "2006-04-20"})
+    agent(client, "", time_zone="Pacific/Kiritimati")  # UTC+14: never the town's day and hour
+    response = client.post(
+        f"{ADMIN}/demandes/export/", {"columns": ["base:submitted_at"], "format": "csv"}
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response).decode("utf-8-sig")), delimiter=";"))
+    zone = ZoneInfo("Pacific/Kiritimati")
+    assert rows[1] == [submission.submitted_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")]

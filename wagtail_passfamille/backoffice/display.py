@@ -214,13 +214,19 @@ def _field_label(source: str, key: str) -> str:
     return str(datum.label) if datum else humanize_key(key)
 
 
+def verification_labels() -> dict[str, str]:
+    """Each verification state's label (« Vérifiée » for ``verifie``), translated now: what the
+    submission's page and the exports show, a dict lookup per value."""
+    return {state: str(label) for state, label in Verification.choices}
+
+
 def certified_sections(submission):
     """One section per source: verification state, badge, fields, per-child matching."""
     try:
         record = submission.certified_record
     except (ValueError, KeyError, TypeError):
         return [{"source": _("Données certifiées"), "raw": nested_html(submission.certified)}]
-    labels = dict(Verification.choices)
+    labels = verification_labels()
     first_names = _registered_first_names(submission) if record else []
     sections = []
     for source, entry in record.items():

@@ -25,6 +25,7 @@ from wagtail_passfamille.backoffice.display import (
     answer_text,
     humanize_key,
     source_label,
+    verification_labels,
 )
 from wagtail_passfamille.backoffice.export_reading import (
     ExportRow,
@@ -34,7 +35,7 @@ from wagtail_passfamille.backoffice.export_reading import (
 )
 from wagtail_passfamille.blocks.schema import all_inputs
 from wagtail_passfamille.models.certified_record import CertifiedRecord
-from wagtail_passfamille.models.submissions import Decision, Status, Verification
+from wagtail_passfamille.models.submissions import Decision, Status
 from wagtail_passfamille.rules.outcome import Outcome
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -110,7 +111,7 @@ class RowReader:
         self.language = translation.get_language()
         self.titles = {}
         self.status = {k: str(v) for k, v in Status.choices}
-        self.verification = {k: str(v) for k, v in Verification.choices}
+        self.verification = verification_labels()
         self.decision = {k: str(v) for k, v in Decision.choices}
         self.yes, self.no = _("Oui"), _("Non")
         self.zone = timezone.get_current_timezone()
