@@ -230,6 +230,7 @@ def test_csv_streams_in_chunks(client, demarche_a, agent, monkeypatch):
     for index in range(5):
         submit(demarche_a, nom=f"Famille{index}")
     monkeypatch.setattr(export_reading, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(exports, "ROWS_PER_LANGUAGE", 1)  # rows are made that many at a time
     chunk_sizes, rows_built = [], []
     original_iterator, original_cell = QuerySet.iterator, exports.RowReader.cell
 

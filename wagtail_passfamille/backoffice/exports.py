@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from operator import attrgetter
 from typing import Any
 
@@ -40,6 +41,7 @@ from wagtail_passfamille.rules.outcome import Outcome
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CERTIFIED_SAMPLE = 200
+ROWS_PER_LANGUAGE = 500
 _MISSING = object()
 _UNTYPED = ("", None)
 # Cells that never hold text typed by a citizen or an editor: no formula to neutralise.
@@ -105,7 +107,7 @@ class RowReader:
     Built where the export starts (in the view, under the agent's language and time zone): a
     CSV is streamed after the view returned, when Wagtail's override of the agent's language
     is over. The labels are translated here, once; what is computed later (an answer's text, an
-    outcome's summary, memoised) is computed under :attr:`language`."""
+    outcome's summary, memoised) is computed under :attr:`language` (:func:`_rows`)."""
 
     def __init__(self):
         self.language = translation.get_language()
@@ -185,16 +187,7 @@ class RowReader:
         """:func:`answer_text`, memoised; most strings read as they are stored."""
         if value.__class__ is str and value and block_type not in FORMATTED_TEXT:
             return value
-        return self._texts.get_or(
-            (block_type, value), partial(self.translated, answer_text, block_type, value)
-        )
-
-    def translated(self, function, *args):
-        """``function(*args)`` in the language of the export (on a memo's miss only)."""
-        if translation.get_language() == self.language:
-            return function(*args)
-        with translation.override(self.language):
-            return function(*args)
+        return self._texts.get_or((block_type, value), partial(answer_text, block_type, value))
 
     def answer(self, row, name):
         value = row.answers.get(name, _MISSING)
@@ -233,7 +226,7 @@ class RowReader:
     def outcome(self, row, name):
         text = row.outcome_text
         return self._outcomes.get_or(
-            (text, name), lambda: self.translated(self._outcome_cell, json.loads(text), name)
+            (text, name), lambda: self._outcome_cell(json.loads(text), name)
         )
 
     @staticmethod
@@ -310,7 +303,20 @@ def iter_rows(queryset, columns: list[Column], allowed_ids=None, children=None) 
 
 
 def _rows(queryset, columns, allowed_ids, children, header, reader) -> Iterator[list]:
+    """The rows, made :data:`ROWS_PER_LANGUAGE` at a time under the export's language: what is
+    translated as rows are read (« Non renseigné », an outcome's summary) is in the agent's
+    language, for one override per batch (never held across a ``yield``)."""
     yield header
+    values = _values(queryset, columns, allowed_ids, children, reader)
+    while True:
+        with translation.override(reader.language):
+            batch = list(islice(values, ROWS_PER_LANGUAGE))
+        if not batch:
+            return
+        yield from batch
+
+
+def _values(queryset, columns, allowed_ids, children, reader) -> Iterator[list]:
     cells = [reader.cell(column) for column in columns]
     # formula_safe() inlined over the cells that may hold typed text: a call per cell cost
     # more than most cells.
