@@ -103,19 +103,6 @@ def audit(page):
     ]
 
 
-def to_children(walk):
-    page = walk.page
-    page.goto("/demarches/restauration-scolaire/")
-    walk.responsable()
-    walk.submit_with("Enter", step_url("etape-2"))
-
-
-def to_quotient_familial(walk):
-    to_children(walk)
-    walk.first_child()
-    walk.press_button("Continuer", step_url("etape-3"))
-
-
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_focus_lands_on_the_new_child_the_group_and_the_results(
     browser_available, demo, chromium, live_server, screenshots, javascript
@@ -124,7 +111,7 @@ def test_focus_lands_on_the_new_child_the_group_and_the_results(
     try:
         walk = Walk(page, screenshots)
         expect = walk.expect
-        to_children(walk)
+        walk.to_children()
         walk.first_child()
         walk.press("Tab")
         expect(walk.focused).to_have_text("Ajouter un enfant")
@@ -168,7 +155,7 @@ def test_focus_lands_on_the_new_child_the_group_and_the_results(
 
 def test_enter_in_the_commune_box_searches_instead_of_sending_the_step(citizen_page, demo):
     walk = Walk(citizen_page, None)
-    to_quotient_familial(walk)
+    walk.to_quotient_familial()
     box = citizen_page.get_by_label("Commune de naissance")
     box.fill("Charleville")
     box.focus()
@@ -190,7 +177,7 @@ def test_the_focus_ring_contrasts_by_3_to_1_on_every_background(citizen_page, de
     assert len(rows) > 10
     # The header's links (blue) and the form's buttons (blue on white, white on blue) included.
     assert {r[0]["tag"] for r in rows} >= {"A", "INPUT", "BUTTON"}
-    to_quotient_familial(walk)
+    walk.to_quotient_familial()
     page.locator("body").click(position={"x": 1, "y": 1})
     assert len(check_focus_ring(page, presses=120)) > 15
 
@@ -204,7 +191,7 @@ def test_320_pixels_wide_nothing_overflows_and_buttons_stack_in_focus_order(
     page = context.new_page()
     try:
         walk = Walk(page, screenshots)
-        to_quotient_familial(walk)
+        walk.to_quotient_familial()
         page.get_by_label("Je préfère fournir un justificatif").check()
         page.get_by_label("Attestation de quotient familial de moins de 3 mois").set_input_files(
             {"name": "attestation-qf.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
@@ -282,9 +269,7 @@ def test_axe_core_finds_no_serious_or_critical_violation(
         page.get_by_role("button", name=re.compile("Continuer|Continue")).last.click()
         page.wait_for_load_state()
         found["etape-1-erreurs"] = audit(page)
-        page.goto("/demarches/restauration-scolaire/")
-        walk.responsable()
-        walk.submit_with("Enter", step_url("etape-2"))
+        walk.to_children()
         walk.first_child()
         walk.press("Tab")
         walk.press("Enter")  # « Ajouter un enfant », in the page

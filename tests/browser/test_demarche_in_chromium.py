@@ -99,6 +99,18 @@ class Walk:
 
     # The steps of the canteen démarche --------------------------------------------------------
 
+    def to_children(self):
+        """From the démarche's page to the children's step, « Responsable légal » answered."""
+        self.page.goto("/demarches/restauration-scolaire/")
+        self.responsable()
+        self.submit_with("Enter", step_url("etape-2"))
+
+    def to_quotient_familial(self):
+        """On to the CAF step, one child registered."""
+        self.to_children()
+        self.first_child()
+        self.press_button("Continuer", step_url("etape-3"))
+
     def responsable(self, email="camille.durand@example.org", postcode="99000"):
         self.skip_to_form()
         self.tab_to("nom_demandeur", "Durand")
@@ -419,11 +431,7 @@ def test_ticking_the_allergy_reveals_the_field_with_javascript(citizen_page, dem
     walk = Walk(page, screenshots)
     expect = walk.expect
 
-    page.goto("/demarches/restauration-scolaire/")
-    walk.responsable()
-    walk.submit_with("Enter", step_url("etape-2"))
-    walk.first_child()
-    walk.press_button("Continuer", step_url("etape-3"))
+    walk.to_quotient_familial()
     page.get_by_label("Je préfère fournir un justificatif").check()
     page.get_by_label("Attestation de quotient familial de moins de 3 mois").set_input_files(
         {"name": "attestation-qf.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}

@@ -27,11 +27,7 @@ def test_stop_at_step_3_and_finish_the_next_day_through_the_e_mailed_link(
     context, page = new_page(chromium, live_server, javascript=False)
     walk = Walk(page, screenshots)
     expect = walk.expect
-    page.goto("/demarches/restauration-scolaire/")
-    walk.responsable()
-    walk.submit_with("Enter", step_url("etape-2"))
-    walk.first_child()
-    walk.press_button("Continuer", step_url("etape-3"))
+    walk.to_quotient_familial()
     walk.expect_step(3, None, "Quotient familial")
     walk.shot("etape-3-avant-enregistrement")
 
@@ -99,11 +95,7 @@ def test_a_file_attached_then_saved_in_the_same_post_is_there_after_resuming(
     context, page = new_page(chromium, live_server, javascript=False)
     walk = Walk(page, screenshots)
     expect = walk.expect
-    page.goto("/demarches/restauration-scolaire/")
-    walk.responsable()
-    walk.submit_with("Enter", step_url("etape-2"))
-    walk.first_child()
-    walk.press_button("Continuer", step_url("etape-3"))
+    walk.to_quotient_familial()
     page.get_by_label("Je préfère fournir un justificatif").check()
     document = page.get_by_label("Attestation de quotient familial de moins de 3 mois")
     document.set_input_files(

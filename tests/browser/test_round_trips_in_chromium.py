@@ -201,11 +201,10 @@ def test_children_are_added_and_removed_in_the_page_within_the_editors_bounds(
 def test_the_commune_search_falls_back_to_the_server_when_the_endpoint_fails(citizen_page, demo):
     from playwright.sync_api import expect
 
-    from .test_citizen_accessibility import to_quotient_familial
     from .test_demarche_in_chromium import Walk
 
     page = citizen_page
-    to_quotient_familial(Walk(page, None))
+    Walk(page, None).to_quotient_familial()
     page.route("**/communes/**", lambda route: route.fulfill(status=503, body="{}"))
     field(page, "caf__commune_recherche").fill("Charleville")
     press(page, "Rechercher la commune", step_url("etape-3"))

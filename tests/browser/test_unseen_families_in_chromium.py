@@ -19,11 +19,7 @@ pytestmark = pytest.mark.browser
 
 def walk_family(walk, fill_identity):
     page, expect = walk.page, walk.expect
-    page.goto("/demarches/restauration-scolaire/")
-    walk.responsable()
-    walk.submit_with("Enter", step_url("etape-2"))
-    walk.first_child()
-    walk.press_button("Continuer", step_url("etape-3"))
+    walk.to_quotient_familial()
     fill_identity(page)
     walk.shot("identite")
     walk.press_button("Continuer", step_url("etape-4"))
